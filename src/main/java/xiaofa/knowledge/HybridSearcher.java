@@ -1,0 +1,280 @@
+package xiaofa.knowledge;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.text.BreakIterator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.document.Document;
+
+/**
+ * Hybrid search over one generation: a BM25 keyword query over word and bigram fields (with the question's
+ * colloquial phrases expanded into legal terms) and a KNN query over the embedding, fused linearly on normalised
+ * scores. Every candidate of either half gets both scores exactly (the keyword score of a vector-only candidate is
+ * computed, and the cosine of a keyword-only one is read from its stored vector), so the fused score means the same
+ * for every hit and can be thresholded.
+ */
+final class HybridSearcher {
+  /** Weights of the keyword fields; {@code *_bi} are the bigram twins. */
+  private static final Map<String, Float> FIELDS = new LinkedHashMap<>();
+
+  static {
+    FIELDS.put(IndexSchema.TITLE, 2.0f);
+    FIELDS.put(IndexSchema.bigram(IndexSchema.TITLE), 1.5f);
+    FIELDS.put(IndexSchema.QUESTIONS, 2.0f);
+    FIELDS.put(IndexSchema.bigram(IndexSchema.QUESTIONS), 1.5f);
+    FIELDS.put(IndexSchema.TAGS, 1.0f);
+    FIELDS.put(IndexSchema.bigram(IndexSchema.TAGS), 0.5f);
+    FIELDS.put(IndexSchema.BODY, 1.0f);
+    FIELDS.put(IndexSchema.bigram(IndexSchema.BODY), 0.7f);
+    FIELDS.put(IndexSchema.LAW, 1.5f);
+    FIELDS.put(IndexSchema.bigram(IndexSchema.LAW), 1.0f);
+  }
+
+  /** Tunables of the fusion, measured on the development questions (see README). */
+  record Fusion(int candidates, float expansionWeight, double keywordHalf, double cosineFloor, double vectorWeight) {
+    static final Fusion DEFAULT = new Fusion(50, 0.5f, 12.0, 0.35, 0.5);
+  }
+
+  private final Analyzer analyzer;
+  private final QueryBuilder queryBuilder;
+  private final Embedder embedder;
+  private final Cache<String, float[]> queryVectors;
+  private final Fusion fusion;
+
+  HybridSearcher(Analyzer analyzer, Embedder embedder, Cache<String, float[]> queryVectors, Fusion fusion) {
+    this.analyzer = analyzer;
+    this.queryBuilder = new QueryBuilder(analyzer);
+    this.embedder = embedder;
+    this.queryVectors = queryVectors;
+    this.fusion = fusion;
+  }
+
+  /** Searches one generation; blocking, on a search worker. */
+  List<SearchHit> search(KnowledgeIndex.Generation g, SearchRequest r) {
+    try {
+      return doSearch(g, r);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<SearchHit> doSearch(KnowledgeIndex.Generation g, SearchRequest r) throws IOException {
+    IndexSearcher searcher = g.searcher;
+    String text = Synonyms.normalise(r.query()).strip();
+    Query filter = r.type().map(t -> (Query) new TermQuery(new Term(IndexSchema.TYPE, t.key()))).orElse(null);
+    boolean useKeyword = r.mode() != SearchRequest.Mode.VECTOR;
+    boolean useVector = r.mode() != SearchRequest.Mode.KEYWORD && embedder != null;
+    int k = Math.max(fusion.candidates(), r.limit());
+
+    Query keyword = keywordQuery(text, g.knowledge.synonyms().expand(text));
+    Map<Integer, Double> kw = new HashMap<>();
+    Map<Integer, Double> cos = new HashMap<>();
+    if (useKeyword && keyword != null) {
+      for (ScoreDoc sd : searcher.search(filtered(keyword, filter), k).scoreDocs) {
+        kw.put(sd.doc, (double) sd.score);
+      }
+    }
+    float[] vector = null;
+    if (useVector) {
+      vector = queryVectors.get(text, embedder::embedQuery);
+      for (ScoreDoc sd : searcher.search(new KnnFloatVectorQuery(IndexSchema.VECTOR, vector, k, filter), k).scoreDocs) {
+        cos.put(sd.doc, 2.0 * sd.score - 1.0); // DOT_PRODUCT scores are (1 + cos) / 2
+      }
+    }
+    if (useKeyword && useVector) {
+      completeKeywordScores(searcher, g, keyword, filter, kw, cos);
+      completeCosines(searcher, vector, kw, cos);
+    }
+    List<ScoreDoc> ranked = new ArrayList<>();
+    for (Integer doc : union(kw, cos)) {
+      double kwNorm = kw.getOrDefault(doc, 0.0) / (kw.getOrDefault(doc, 0.0) + fusion.keywordHalf());
+      double c = cos.getOrDefault(doc, fusion.cosineFloor());
+      double vecNorm = Math.max(0, Math.min(1, (c - fusion.cosineFloor()) / (1 - fusion.cosineFloor())));
+      double score =
+          switch (r.mode()) {
+            case KEYWORD -> kwNorm;
+            case VECTOR -> vecNorm;
+            case HYBRID -> useVector ? fusion.vectorWeight() * vecNorm + (1 - fusion.vectorWeight()) * kwNorm : kwNorm;
+          };
+      ranked.add(new ScoreDoc(doc, (float) score));
+    }
+    ranked.sort((a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+    List<ScoreDoc> top = ranked.subList(0, Math.min(r.limit(), ranked.size()));
+    String[] snippets = snippets(searcher, keyword, top);
+    StoredFields stored = searcher.storedFields();
+    List<SearchHit> hits = new ArrayList<>(top.size());
+    for (int i = 0; i < top.size(); i++) {
+      Document d = stored.document(top.get(i).doc);
+      KnowledgeEntry e = g.byId.get(d.get(IndexSchema.ID));
+      hits.add(
+          new SearchHit(
+              e.id(),
+              e.type().key(),
+              e.title(),
+              snippets[i],
+              Math.round(top.get(i).score * 10000) / 10000.0,
+              e.type() == EntryType.LAW ? e.law() : null,
+              e.type() == EntryType.LAW ? e.article() : null));
+    }
+    return hits;
+  }
+
+  /** The keyword query over every field, plus the synonym expansions at a lower weight; null when nothing is left. */
+  Query keywordQuery(String text, List<String> expansions) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    int clauses = addText(b, text, 1f);
+    for (String e : expansions) {
+      clauses += addText(b, e, fusion.expansionWeight());
+    }
+    return clauses == 0 ? null : b.build();
+  }
+
+  private int addText(BooleanQuery.Builder b, String text, float weight) {
+    int n = 0;
+    for (Map.Entry<String, Float> f : FIELDS.entrySet()) {
+      Query q = queryBuilder.createBooleanQuery(f.getKey(), text, BooleanClause.Occur.SHOULD);
+      if (q != null) {
+        b.add(new BoostQuery(q, f.getValue() * weight), BooleanClause.Occur.SHOULD);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static Query filtered(Query q, Query filter) {
+    if (filter == null) {
+      return q;
+    }
+    return new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST).add(filter, BooleanClause.Occur.FILTER).build();
+  }
+
+  /** The keyword score of candidates only the vector half found (0 when the keyword query does not match them). */
+  private static void completeKeywordScores(
+      IndexSearcher searcher, KnowledgeIndex.Generation g, Query keyword, Query filter, Map<Integer, Double> kw, Map<Integer, Double> cos)
+      throws IOException {
+    if (keyword == null) {
+      return;
+    }
+    List<BytesRef> ids = new ArrayList<>();
+    StoredFields stored = searcher.storedFields();
+    for (Integer doc : cos.keySet()) {
+      if (!kw.containsKey(doc)) {
+        ids.add(new BytesRef(stored.document(doc).get(IndexSchema.ID)));
+      }
+    }
+    if (ids.isEmpty()) {
+      return;
+    }
+    Query only = new BooleanQuery.Builder()
+        .add(keyword, BooleanClause.Occur.MUST)
+        .add(new TermInSetQuery(IndexSchema.ID, ids), BooleanClause.Occur.FILTER)
+        .build();
+    for (ScoreDoc sd : searcher.search(filtered(only, filter), ids.size()).scoreDocs) {
+      kw.put(sd.doc, (double) sd.score);
+    }
+  }
+
+  /** The cosine of candidates only the keyword half found, read from their stored vectors. */
+  private static void completeCosines(IndexSearcher searcher, float[] query, Map<Integer, Double> kw, Map<Integer, Double> cos) throws IOException {
+    List<Integer> docs = new ArrayList<>();
+    for (Integer doc : kw.keySet()) {
+      if (!cos.containsKey(doc)) {
+        docs.add(doc);
+      }
+    }
+    docs.sort(Integer::compare);
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    int leafIndex = -1;
+    FloatVectorValues values = null;
+    for (int doc : docs) {
+      int li = ReaderUtil.subIndex(doc, leaves);
+      LeafReaderContext leaf = leaves.get(li);
+      if (li != leafIndex) {
+        leafIndex = li;
+        values = leaf.reader().getFloatVectorValues(IndexSchema.VECTOR);
+      }
+      if (values == null) {
+        continue;
+      }
+      int local = doc - leaf.docBase;
+      int at = values.docID() < local ? values.advance(local) : values.docID();
+      if (at == local) {
+        float[] v = values.vectorValue();
+        double dot = 0;
+        for (int i = 0; i < v.length; i++) {
+          dot += v[i] * query[i];
+        }
+        cos.put(doc, dot);
+      }
+    }
+  }
+
+  private static List<Integer> union(Map<Integer, Double> a, Map<Integer, Double> b) {
+    List<Integer> out = new ArrayList<>(a.keySet());
+    for (Integer d : b.keySet()) {
+      if (!a.containsKey(d)) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  /** A plain-text passage of each hit's body around the matched words (the body's start when nothing matched). */
+  private String[] snippets(IndexSearcher searcher, Query keyword, List<ScoreDoc> top) throws IOException {
+    String[] out = new String[top.size()];
+    if (top.isEmpty()) {
+      return out;
+    }
+    String[] raw = null;
+    if (keyword != null) {
+      UnifiedHighlighter h = UnifiedHighlighter.builder(searcher, analyzer)
+          .withMaxNoHighlightPassages(1)
+          .withFormatter(new DefaultPassageFormatter("", "", "…", false))
+          .withBreakIterator(() -> BreakIterator.getSentenceInstance(Locale.SIMPLIFIED_CHINESE))
+          .build();
+      ScoreDoc[] docs = top.toArray(new ScoreDoc[0]);
+      raw = h.highlight(IndexSchema.BODY, keyword, new TopDocs(new TotalHits(docs.length, TotalHits.Relation.EQUAL_TO), docs), 1);
+    }
+    StoredFields stored = searcher.storedFields();
+    for (int i = 0; i < top.size(); i++) {
+      String s = raw == null ? null : raw[i];
+      if (s == null) {
+        s = stored.document(top.get(i).doc).get(IndexSchema.BODY);
+      }
+      out[i] = trim(s == null ? "" : s);
+    }
+    return out;
+  }
+
+  private static String trim(String s) {
+    String one = s.replaceAll("\\s+", " ").strip();
+    return one.length() <= 160 ? one : one.substring(0, 159) + "…";
+  }
+}

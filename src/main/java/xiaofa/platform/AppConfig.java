@@ -1,0 +1,42 @@
+package xiaofa.platform;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The whole configuration, loaded and validated once at start ({@link ConfigLoader}) and passed down as
+ * sub-records. Tests build it directly.
+ */
+public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search search) {
+
+  /** The HTTP server. {@code instances} is the number of HTTP verticles (one event loop each). */
+  public record Http(String host, int port, int instances) {}
+
+  /**
+   * Knowledge sources. {@code dir} empty means the copy bundled in the jar; {@code lawsDir} empty means no law
+   * corpus. {@code pollSeconds} 0 disables the change check.
+   */
+  public record Knowledge(Optional<Path> dir, Optional<Path> lawsDir, int pollSeconds) {}
+
+  /** Search: worker threads, query-embedding cache size, whether the dense-vector half is on. */
+  public record Search(int threads, int cacheSize, boolean vectors) {}
+
+  /** The index lives here, one sub-folder per content hash. */
+  public Path indexDir() {
+    return dataDir.resolve("index");
+  }
+
+  /** Defaults for tests: a random port, the given data dir, knowledge from {@code dir}. */
+  public static AppConfig forTest(Path dataDir, Path knowledgeDir, Path lawsDir) {
+    return new AppConfig(
+        new Http("127.0.0.1", 0, 1),
+        dataDir,
+        new Knowledge(Optional.ofNullable(knowledgeDir), Optional.ofNullable(lawsDir), 0),
+        new Search(2, 1000, true));
+  }
+
+  static Optional<Path> existingDir(Path p) {
+    return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+  }
+}

@@ -1,0 +1,107 @@
+package xiaofa.platform;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Loads {@link AppConfig}: defaults from {@code xiaofa-defaults.properties} in the jar, overridden by {@code
+ * XIAOFA_*} environment variables ({@code XIAOFA_HTTP_PORT} overrides {@code http.port}). Every invalid value is
+ * reported at once, naming the variable.
+ */
+public final class ConfigLoader {
+  private static final String PREFIX = "XIAOFA_";
+
+  private final Properties values = new Properties();
+  private final List<String> errors = new ArrayList<>();
+
+  private ConfigLoader(Map<String, String> env) {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/xiaofa-defaults.properties")) {
+      values.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith(PREFIX)) {
+            values.setProperty(k.substring(PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+          }
+        });
+  }
+
+  /** Loads the configuration for this process's environment. */
+  public static AppConfig fromEnvironment() {
+    return load(System.getenv());
+  }
+
+  /** Loads the configuration from the given environment; throws {@link IllegalArgumentException} listing all errors. */
+  public static AppConfig load(Map<String, String> env) {
+    ConfigLoader l = new ConfigLoader(env);
+    int cores = Runtime.getRuntime().availableProcessors();
+    int instances = l.integer("http.instances", 0, 64);
+    int threads = l.integer("search.threads", 0, 256);
+    AppConfig config =
+        new AppConfig(
+            new AppConfig.Http(l.string("http.host"), l.integer("http.port", 0, 65535), instances == 0 ? cores : instances),
+            Path.of(l.string("data.dir")),
+            new AppConfig.Knowledge(
+                l.optionalDir("knowledge.dir").or(() -> AppConfig.existingDir(Path.of("knowledge"))),
+                l.optionalDir("laws.dir"),
+                l.integer("knowledge.poll.seconds", 0, 86_400)),
+            new AppConfig.Search(threads == 0 ? cores : threads, l.integer("search.cache.size", 0, 10_000_000), l.bool("search.vectors")));
+    if (!l.errors.isEmpty()) {
+      throw new IllegalArgumentException("invalid configuration: " + String.join("; ", l.errors));
+    }
+    return config;
+  }
+
+  private static String envName(String key) {
+    return PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  private String string(String key) {
+    return values.getProperty(key, "").trim();
+  }
+
+  private int integer(String key, int min, int max) {
+    String v = string(key);
+    try {
+      int i = Integer.parseInt(v);
+      if (i < min || i > max) {
+        errors.add(envName(key) + "=" + v + " is outside " + min + ".." + max);
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      errors.add(envName(key) + "=" + v + " is not a whole number");
+      return min;
+    }
+  }
+
+  private boolean bool(String key) {
+    String v = string(key).toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      errors.add(envName(key) + "=" + v + " must be true or false");
+    }
+    return v.equals("true");
+  }
+
+  private Optional<Path> optionalDir(String key) {
+    String v = string(key);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    Path p = Path.of(v);
+    if (!Files.isDirectory(p)) {
+      errors.add(envName(key) + "=" + v + " is not a folder");
+    }
+    return Optional.of(p);
+  }
+}

@@ -1,0 +1,59 @@
+package xiaofa.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @Test
+  @DisplayName("defaults come from the jar: port 8080, data in ./data, vectors on")
+  void defaults() {
+    AppConfig c = ConfigLoader.load(Map.of());
+    assertEquals(8080, c.http().port());
+    assertEquals(Path.of("./data"), c.dataDir());
+    assertEquals(Path.of("./data").resolve("index"), c.indexDir());
+    assertEquals(Optional.empty(), c.knowledge().lawsDir());
+    assertTrue(c.search().vectors());
+    assertTrue(c.http().instances() >= 1);
+  }
+
+  @Test
+  @DisplayName("XIAOFA_* environment variables override the defaults")
+  void overrides(@TempDir Path dir) {
+    AppConfig c = ConfigLoader.load(Map.of(
+        "XIAOFA_HTTP_PORT", "9090",
+        "XIAOFA_DATA_DIR", dir.toString(),
+        "XIAOFA_KNOWLEDGE_DIR", dir.toString(),
+        "XIAOFA_LAWS_DIR", dir.toString(),
+        "XIAOFA_SEARCH_VECTORS", "false",
+        "XIAOFA_KNOWLEDGE_POLL_SECONDS", "0",
+        "PATH", "/usr/bin"));
+    assertEquals(9090, c.http().port());
+    assertEquals(dir, c.dataDir());
+    assertEquals(Optional.of(dir), c.knowledge().dir());
+    assertEquals(Optional.of(dir), c.knowledge().lawsDir());
+    assertEquals(0, c.knowledge().pollSeconds());
+    assertEquals(false, c.search().vectors());
+  }
+
+  @Test
+  @DisplayName("every invalid value is reported at once, naming its variable")
+  void invalid() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Map.of(
+        "XIAOFA_HTTP_PORT", "http",
+        "XIAOFA_LAWS_DIR", "/no/such/folder",
+        "XIAOFA_SEARCH_VECTORS", "yes")));
+    assertTrue(e.getMessage().contains("XIAOFA_HTTP_PORT=http"), e.getMessage());
+    assertTrue(e.getMessage().contains("XIAOFA_LAWS_DIR=/no/such/folder is not a folder"), e.getMessage());
+    assertTrue(e.getMessage().contains("XIAOFA_SEARCH_VECTORS=yes"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Map.of("XIAOFA_HTTP_PORT", "70000")));
+  }
+}
