@@ -57,9 +57,19 @@ final class HybridSearcher {
     FIELDS.put(IndexSchema.bigram(IndexSchema.LAW), 1.0f);
   }
 
+  /**
+   * Hybrid scores at or above this are on topic; below it the best hit is likely noise. Measured on residents'
+   * questions and off-topic chatter (ResidentQuestionsTest); the dialog's confidence gate builds on it.
+   */
+  static final double ON_TOPIC = 0.4;
+
   /** Tunables of the fusion, measured on the development questions (see README). */
-  record Fusion(int candidates, float expansionWeight, double keywordHalf, double cosineFloor, double vectorWeight) {
-    static final Fusion DEFAULT = new Fusion(50, 0.5f, 12.0, 0.35, 0.5);
+  record Fusion(int candidates, float expansionWeight, double keywordHalf, double cosineFloor, double vectorWeight, double lawPrior) {
+    static final Fusion DEFAULT = new Fusion(50, 0.5f, 8.0, 0.5, 0.7, 0.85);
+
+    Fusion(int candidates, float expansionWeight, double keywordHalf, double cosineFloor, double vectorWeight) {
+      this(candidates, expansionWeight, keywordHalf, cosineFloor, vectorWeight, DEFAULT.lawPrior());
+    }
   }
 
   private final Analyzer analyzer;
@@ -123,6 +133,10 @@ final class HybridSearcher {
             case VECTOR -> vecNorm;
             case HYBRID -> useVector ? fusion.vectorWeight() * vecNorm + (1 - fusion.vectorWeight()) * kwNorm : kwNorm;
           };
+      if (r.type().isEmpty() && lawDocs(g).get(doc)) {
+        // unfiltered: prefer the entries written for residents (they cite the articles) over a bare article
+        score *= fusion.lawPrior();
+      }
       ranked.add(new ScoreDoc(doc, (float) score));
     }
     ranked.sort((a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
@@ -144,6 +158,11 @@ final class HybridSearcher {
               e.type() == EntryType.LAW ? e.article() : null));
     }
     return hits;
+  }
+
+  /** Which documents of the generation are law articles (cached per generation). */
+  private static java.util.BitSet lawDocs(KnowledgeIndex.Generation g) {
+    return g.lawDocs();
   }
 
   /** The keyword query over every field, plus the synonym expansions at a lower weight; null when nothing is left. */

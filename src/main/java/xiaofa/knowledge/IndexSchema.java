@@ -29,7 +29,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  */
 final class IndexSchema {
   /** Bumped when fields or analysis change; part of the content hash, so the index is rebuilt. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   static final String ID = "id";
   static final String TYPE = "type";
@@ -95,7 +95,11 @@ final class IndexSchema {
             bigram(LAW), bigrams));
   }
 
-  static Document document(KnowledgeEntry e, float[] vector) {
+  /**
+   * The document of an entry. {@code askedAs} (law articles only) holds the titles and questions of the knowledge
+   * entries that cite the article: residents' wording for it, indexed as its questions.
+   */
+  static Document document(KnowledgeEntry e, List<String> askedAs, float[] vector) {
     Document d = new Document();
     d.add(new StringField(ID, e.id(), Field.Store.YES));
     d.add(new StringField(TYPE, e.type().key(), Field.Store.YES));
@@ -103,7 +107,9 @@ final class IndexSchema {
       d.add(new StringField(CATEGORY, e.category(), Field.Store.NO));
     }
     text(d, TITLE, e.title(), true);
-    text(d, QUESTIONS, String.join("\n", e.questions()), false);
+    List<String> questions = new ArrayList<>(e.questions());
+    questions.addAll(askedAs);
+    text(d, QUESTIONS, String.join("\n", questions), false);
     List<String> tags = new ArrayList<>(e.tags());
     if (e.topic() != null) {
       tags.add(e.topic());
@@ -132,12 +138,13 @@ final class IndexSchema {
   }
 
   /** The text the embedding model sees: what the entry is about, first, within about 400 characters. */
-  static String passage(KnowledgeEntry e) {
+  static String passage(KnowledgeEntry e, List<String> askedAs) {
     String s =
         switch (e.type()) {
-          case LAW -> KnowledgeEntry.shortLawTitle(e.law()) + " " + (e.chapter() == null ? "" : lastPart(e.chapter()) + " ") + e.body();
-          case POWER -> e.title() + "。" + e.fields().getOrDefault("职权类型", "") + "，" + e.fields().getOrDefault("承办机构", "") + "。"
-              + e.fields().getOrDefault("实施依据", "");
+          case LAW -> KnowledgeEntry.shortLawTitle(e.law()) + " " + (e.chapter() == null ? "" : lastPart(e.chapter()) + " ") + e.body()
+              + (askedAs.isEmpty() ? "" : "\n" + String.join("；", askedAs));
+          case POWER -> e.title() + "。" + e.fields().getOrDefault("职权类型", "") + "，" + e.fields().getOrDefault("承办机构", "") + "办理。申请材料："
+              + e.fields().getOrDefault("申请材料", "") + "。依据：" + e.fields().getOrDefault("实施依据", "");
           default -> e.title() + "。" + String.join("；", e.questions()) + "。" + plain(e.body());
         };
     return s.length() > 400 ? s.substring(0, 400) : s;

@@ -54,12 +54,25 @@ public final class KnowledgeIndex implements AutoCloseable {
     final Map<String, KnowledgeEntry> byId;
     final DirectoryReader reader;
     final IndexSearcher searcher;
+    private final java.util.BitSet lawDocs;
 
-    Generation(KnowledgeBase knowledge, DirectoryReader reader) {
+    Generation(KnowledgeBase knowledge, DirectoryReader reader) throws IOException {
       this.knowledge = knowledge;
       this.byId = knowledge.byId();
       this.reader = reader;
       this.searcher = new IndexSearcher(reader);
+      this.lawDocs = new java.util.BitSet(reader.maxDoc());
+      org.apache.lucene.index.StoredFields stored = reader.storedFields();
+      for (int doc = 0; doc < reader.maxDoc(); doc++) {
+        if (EntryType.LAW.key().equals(stored.document(doc, java.util.Set.of(IndexSchema.TYPE)).get(IndexSchema.TYPE))) {
+          lawDocs.set(doc);
+        }
+      }
+    }
+
+    /** Documents that are law articles; read-only. */
+    java.util.BitSet lawDocs() {
+      return lawDocs;
     }
   }
 
@@ -161,6 +174,7 @@ public final class KnowledgeIndex implements AutoCloseable {
     long start = System.nanoTime();
     log.info("building index {} from {} entries{}", dir.getFileName(), entries.size(), embedder == null ? " (keyword only)" : " with " + embedder.id() + " embeddings");
     IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE).setRAMBufferSizeMB(64);
+    Map<String, List<String>> asked = askedAs(entries);
     int nextReport = entries.size() / 10;
     try (Directory d = FSDirectory.open(tmp);
         IndexWriter writer = new IndexWriter(d, cfg)) {
@@ -169,11 +183,12 @@ public final class KnowledgeIndex implements AutoCloseable {
         List<float[]> vectors = null;
         if (embedder != null) {
           List<String> passages = new ArrayList<>(batch.size());
-          batch.forEach(e -> passages.add(IndexSchema.passage(e)));
+          batch.forEach(e -> passages.add(IndexSchema.passage(e, asked.getOrDefault(e.id(), List.of()))));
           vectors = embedder.embedPassages(passages);
         }
         for (int i = 0; i < batch.size(); i++) {
-          writer.addDocument(IndexSchema.document(batch.get(i), vectors == null ? null : vectors.get(i)));
+          KnowledgeEntry e = batch.get(i);
+          writer.addDocument(IndexSchema.document(e, asked.getOrDefault(e.id(), List.of()), vectors == null ? null : vectors.get(i)));
         }
         int done = from + batch.size();
         if (done >= nextReport && done < entries.size()) {
@@ -188,6 +203,27 @@ public final class KnowledgeIndex implements AutoCloseable {
     deleteTree(dir);
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     log.info("index {} built: {} entries in {} s", dir.getFileName(), entries.size(), seconds(start));
+  }
+
+  /**
+   * For each cited law article, the titles of the knowledge entries citing it (their questions too, up to a few):
+   * how residents ask about that article.
+   */
+  static Map<String, List<String>> askedAs(List<KnowledgeEntry> entries) {
+    Map<String, List<String>> out = new java.util.HashMap<>();
+    for (KnowledgeEntry e : entries) {
+      if (e.type() == EntryType.LAW) {
+        continue;
+      }
+      for (String b : e.basis()) {
+        Citation.parse(b).ifPresent(c -> {
+          List<String> list = out.computeIfAbsent(c.entryId(), k -> new ArrayList<>());
+          list.add(e.title());
+          list.addAll(e.questions().subList(0, Math.min(3, e.questions().size())));
+        });
+      }
+    }
+    return out;
   }
 
   /** Removes folders of other generations that no reader uses and unfinished builds. */
