@@ -163,6 +163,11 @@ class SearchApiTest {
     assertEquals(400, get("/api/search?q=" + q("工".repeat(201))).statusCode());
     assertEquals("query_too_long", get("/api/search?q=" + q("工".repeat(201))).bodyAsJsonObject().getString("error"));
     assertEquals(200, get("/api/search?q=" + q("工".repeat(200))).statusCode());
+    String varied = ("我在一家公司上班三年了，老板一直没有给我交社保，现在公司说经营困难要辞退我，只给一个月工资，"
+        + "还拖欠了两个月的加班费没发，我想申请劳动仲裁，请问可以要求哪些赔偿，需要准备什么证据，去哪里申请？").repeat(3).substring(0, 200);
+    HttpResponse<Buffer> r = get("/api/search?q=" + q(varied));
+    assertEquals(200, r.statusCode(), "a 200-character question with many distinct words and bigrams is searchable");
+    assertFalse(r.bodyAsJsonObject().getJsonArray("hits").isEmpty());
   }
 
   @Test

@@ -29,7 +29,8 @@ import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.document.Document;
 
@@ -73,14 +74,12 @@ final class HybridSearcher {
   }
 
   private final Analyzer analyzer;
-  private final QueryBuilder queryBuilder;
   private final Embedder embedder;
   private final Cache<String, float[]> queryVectors;
   private final Fusion fusion;
 
   HybridSearcher(Analyzer analyzer, Embedder embedder, Cache<String, float[]> queryVectors, Fusion fusion) {
     this.analyzer = analyzer;
-    this.queryBuilder = new QueryBuilder(analyzer);
     this.embedder = embedder;
     this.queryVectors = queryVectors;
     this.fusion = fusion;
@@ -175,16 +174,43 @@ final class HybridSearcher {
     return clauses == 0 ? null : b.build();
   }
 
+  /** Adds {@code text} on every field; the text is analysed once per analyzer (words, bigrams), not per field. */
   private int addText(BooleanQuery.Builder b, String text, float weight) {
+    List<String> words = terms(IndexSchema.TITLE, text);
+    List<String> bigrams = terms(IndexSchema.bigram(IndexSchema.TITLE), text);
     int n = 0;
     for (Map.Entry<String, Float> f : FIELDS.entrySet()) {
-      Query q = queryBuilder.createBooleanQuery(f.getKey(), text, BooleanClause.Occur.SHOULD);
-      if (q != null) {
-        b.add(new BoostQuery(q, f.getValue() * weight), BooleanClause.Occur.SHOULD);
-        n++;
+      List<String> terms = f.getKey().endsWith(IndexSchema.BIGRAM_SUFFIX) ? bigrams : words;
+      if (terms.isEmpty()) {
+        continue;
       }
+      BooleanQuery.Builder field = new BooleanQuery.Builder();
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      terms.forEach(t -> counts.merge(t, 1, Integer::sum));
+      // a repeated term counts as often as it occurs, in one clause
+      counts.forEach((t, c) -> {
+        Query tq = new TermQuery(new Term(f.getKey(), t));
+        field.add(c == 1 ? tq : new BoostQuery(tq, c), BooleanClause.Occur.SHOULD);
+      });
+      b.add(new BoostQuery(field.build(), f.getValue() * weight), BooleanClause.Occur.SHOULD);
+      n++;
     }
     return n;
+  }
+
+  private List<String> terms(String field, String text) {
+    List<String> out = new ArrayList<>();
+    try (TokenStream ts = analyzer.tokenStream(field, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        out.add(term.toString());
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
   }
 
   private static Query filtered(Query q, Query filter) {

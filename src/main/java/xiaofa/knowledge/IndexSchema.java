@@ -15,11 +15,13 @@ import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.standard.StandardTokenizer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.VectorSimilarityFunction;
 
 /**
@@ -29,7 +31,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  */
 final class IndexSchema {
   /** Bumped when fields or analysis change; part of the content hash, so the index is rebuilt. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   static final String ID = "id";
   static final String TYPE = "type";
@@ -129,11 +131,19 @@ final class IndexSchema {
     return d;
   }
 
+  /** Stored text with offsets in the postings, so snippets are cut without analysing the text again. */
+  private static final FieldType STORED_WITH_OFFSETS = new FieldType(TextField.TYPE_STORED);
+
+  static {
+    STORED_WITH_OFFSETS.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
+    STORED_WITH_OFFSETS.freeze();
+  }
+
   private static void text(Document d, String field, String value, boolean store) {
     if (value == null || value.isBlank()) {
       return;
     }
-    d.add(new TextField(field, value, store ? Field.Store.YES : Field.Store.NO));
+    d.add(store ? new Field(field, value, STORED_WITH_OFFSETS) : new TextField(field, value, Field.Store.NO));
     d.add(new TextField(bigram(field), value, Field.Store.NO));
   }
 

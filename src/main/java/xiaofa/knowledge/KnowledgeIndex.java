@@ -37,6 +37,12 @@ public final class KnowledgeIndex implements AutoCloseable {
   private static final String READY = "READY";
   private static final int BATCH = 64;
 
+  static {
+    // a 200-character question yields ~200 bigrams on each of five bigram fields, plus words and synonyms:
+    // more than Lucene's default of 1024 clauses in one query
+    IndexSearcher.setMaxClauseCount(Math.max(IndexSearcher.getMaxClauseCount(), 16_384));
+  }
+
   private final Path root;
   private final Embedder embedder;
   private final Analyzer analyzer = IndexSchema.analyzer();
