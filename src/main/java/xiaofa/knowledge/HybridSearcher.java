@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
@@ -22,13 +24,14 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.Scorable;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
-import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.index.Term;
@@ -105,11 +108,6 @@ final class HybridSearcher {
     Query keyword = keywordQuery(text, g.knowledge.synonyms().expand(text));
     Map<Integer, Double> kw = new HashMap<>();
     Map<Integer, Double> cos = new HashMap<>();
-    if (useKeyword && keyword != null) {
-      for (ScoreDoc sd : searcher.search(filtered(keyword, filter), k).scoreDocs) {
-        kw.put(sd.doc, (double) sd.score);
-      }
-    }
     float[] vector = null;
     if (useVector) {
       vector = queryVectors.get(text, embedder::embedQuery);
@@ -117,8 +115,14 @@ final class HybridSearcher {
         cos.put(sd.doc, 2.0 * sd.score - 1.0); // DOT_PRODUCT scores are (1 + cos) / 2
       }
     }
+    if (useKeyword && keyword != null) {
+      // one pass: the keyword top k, and the keyword score of every vector candidate
+      KeywordCollector collector = new KeywordCollector(k, useVector ? cos.keySet() : Set.of());
+      searcher.search(filtered(keyword, filter), collector);
+      kw.putAll(collector.top());
+      kw.putAll(collector.wanted());
+    }
     if (useKeyword && useVector) {
-      completeKeywordScores(searcher, g, keyword, filter, kw, cos);
       completeCosines(searcher, vector, kw, cos);
     }
     List<ScoreDoc> ranked = new ArrayList<>();
@@ -220,32 +224,6 @@ final class HybridSearcher {
     return new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST).add(filter, BooleanClause.Occur.FILTER).build();
   }
 
-  /** The keyword score of candidates only the vector half found (0 when the keyword query does not match them). */
-  private static void completeKeywordScores(
-      IndexSearcher searcher, KnowledgeIndex.Generation g, Query keyword, Query filter, Map<Integer, Double> kw, Map<Integer, Double> cos)
-      throws IOException {
-    if (keyword == null) {
-      return;
-    }
-    List<BytesRef> ids = new ArrayList<>();
-    StoredFields stored = searcher.storedFields();
-    for (Integer doc : cos.keySet()) {
-      if (!kw.containsKey(doc)) {
-        ids.add(new BytesRef(stored.document(doc).get(IndexSchema.ID)));
-      }
-    }
-    if (ids.isEmpty()) {
-      return;
-    }
-    Query only = new BooleanQuery.Builder()
-        .add(keyword, BooleanClause.Occur.MUST)
-        .add(new TermInSetQuery(IndexSchema.ID, ids), BooleanClause.Occur.FILTER)
-        .build();
-    for (ScoreDoc sd : searcher.search(filtered(only, filter), ids.size()).scoreDocs) {
-      kw.put(sd.doc, (double) sd.score);
-    }
-  }
-
   /** The cosine of candidates only the keyword half found, read from their stored vectors. */
   private static void completeCosines(IndexSearcher searcher, float[] query, Map<Integer, Double> kw, Map<Integer, Double> cos) throws IOException {
     List<Integer> docs = new ArrayList<>();
@@ -278,6 +256,64 @@ final class HybridSearcher {
         }
         cos.put(doc, dot);
       }
+    }
+  }
+
+  /**
+   * Collects the keyword top k and, in the same pass, the score of each wanted document (the vector half's
+   * candidates), so the keyword query's weight is built once.
+   */
+  private static final class KeywordCollector extends SimpleCollector {
+    private final int k;
+    private final Set<Integer> wanted;
+    private final PriorityQueue<ScoreDoc> heap = new PriorityQueue<>((a, b) -> a.score != b.score ? Float.compare(a.score, b.score) : Integer.compare(b.doc, a.doc));
+    private final Map<Integer, Double> wantedScores = new HashMap<>();
+    private Scorable scorer;
+    private int docBase;
+
+    KeywordCollector(int k, Set<Integer> wanted) {
+      this.k = k;
+      this.wanted = wanted;
+    }
+
+    @Override
+    protected void doSetNextReader(LeafReaderContext context) {
+      docBase = context.docBase;
+    }
+
+    @Override
+    public void setScorer(Scorable scorer) {
+      this.scorer = scorer;
+    }
+
+    @Override
+    public void collect(int doc) throws IOException {
+      float score = scorer.score();
+      int global = docBase + doc;
+      if (wanted.contains(global)) {
+        wantedScores.put(global, (double) score);
+      }
+      if (heap.size() < k) {
+        heap.add(new ScoreDoc(global, score));
+      } else if (score > heap.peek().score) {
+        heap.poll();
+        heap.add(new ScoreDoc(global, score));
+      }
+    }
+
+    @Override
+    public ScoreMode scoreMode() {
+      return ScoreMode.COMPLETE;
+    }
+
+    Map<Integer, Double> top() {
+      Map<Integer, Double> out = new HashMap<>();
+      heap.forEach(sd -> out.put(sd.doc, (double) sd.score));
+      return out;
+    }
+
+    Map<Integer, Double> wanted() {
+      return wantedScores;
     }
   }
 
