@@ -136,7 +136,7 @@ final class HybridSearcher {
             case VECTOR -> vecNorm;
             case HYBRID -> useVector ? fusion.vectorWeight() * vecNorm + (1 - fusion.vectorWeight()) * kwNorm : kwNorm;
           };
-      if (r.type().isEmpty() && lawDocs(g).get(doc)) {
+      if (r.type().isEmpty() && g.lawDocs().get(doc)) {
         // unfiltered: prefer the entries written for residents (they cite the articles) over a bare article
         score *= fusion.lawPrior();
       }
@@ -161,11 +161,6 @@ final class HybridSearcher {
               e.type() == EntryType.LAW ? e.article() : null));
     }
     return hits;
-  }
-
-  /** Which documents of the generation are law articles (cached per generation). */
-  private static java.util.BitSet lawDocs(KnowledgeIndex.Generation g) {
-    return g.lawDocs();
   }
 
   /** The keyword query over every field, plus the synonym expansions at a lower weight; null when nothing is left. */

@@ -7,9 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -17,6 +21,7 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -60,24 +65,24 @@ public final class KnowledgeIndex implements AutoCloseable {
     final Map<String, KnowledgeEntry> byId;
     final DirectoryReader reader;
     final IndexSearcher searcher;
-    private final java.util.BitSet lawDocs;
+    private final BitSet lawDocs;
 
     Generation(KnowledgeBase knowledge, DirectoryReader reader) throws IOException {
       this.knowledge = knowledge;
       this.byId = knowledge.byId();
       this.reader = reader;
       this.searcher = new IndexSearcher(reader);
-      this.lawDocs = new java.util.BitSet(reader.maxDoc());
-      org.apache.lucene.index.StoredFields stored = reader.storedFields();
+      this.lawDocs = new BitSet(reader.maxDoc());
+      StoredFields stored = reader.storedFields();
       for (int doc = 0; doc < reader.maxDoc(); doc++) {
-        if (EntryType.LAW.key().equals(stored.document(doc, java.util.Set.of(IndexSchema.TYPE)).get(IndexSchema.TYPE))) {
+        if (EntryType.LAW.key().equals(stored.document(doc, Set.of(IndexSchema.TYPE)).get(IndexSchema.TYPE))) {
           lawDocs.set(doc);
         }
       }
     }
 
     /** Documents that are law articles; read-only. */
-    java.util.BitSet lawDocs() {
+    BitSet lawDocs() {
       return lawDocs;
     }
   }
@@ -106,9 +111,9 @@ public final class KnowledgeIndex implements AutoCloseable {
   }
 
   /** An entry of the live generation. */
-  public java.util.Optional<KnowledgeEntry> entry(String id) {
+  public Optional<KnowledgeEntry> entry(String id) {
     Generation g = current.get();
-    return g == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(g.byId.get(id));
+    return g == null ? Optional.empty() : Optional.ofNullable(g.byId.get(id));
   }
 
   public boolean isLoaded() {
@@ -216,7 +221,7 @@ public final class KnowledgeIndex implements AutoCloseable {
    * how residents ask about that article.
    */
   static Map<String, List<String>> askedAs(List<KnowledgeEntry> entries) {
-    Map<String, List<String>> out = new java.util.HashMap<>();
+    Map<String, List<String>> out = new HashMap<>();
     for (KnowledgeEntry e : entries) {
       if (e.type() == EntryType.LAW) {
         continue;
