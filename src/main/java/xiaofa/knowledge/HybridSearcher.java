@@ -46,20 +46,18 @@ import org.apache.lucene.document.Document;
  */
 final class HybridSearcher {
   /** Weights of the keyword fields; {@code *_bi} are the bigram twins. */
-  private static final Map<String, Float> FIELDS = new LinkedHashMap<>();
-
-  static {
-    FIELDS.put(IndexSchema.TITLE, 2.0f);
-    FIELDS.put(IndexSchema.bigram(IndexSchema.TITLE), 1.5f);
-    FIELDS.put(IndexSchema.QUESTIONS, 2.0f);
-    FIELDS.put(IndexSchema.bigram(IndexSchema.QUESTIONS), 1.5f);
-    FIELDS.put(IndexSchema.TAGS, 1.0f);
-    FIELDS.put(IndexSchema.bigram(IndexSchema.TAGS), 0.5f);
-    FIELDS.put(IndexSchema.BODY, 1.0f);
-    FIELDS.put(IndexSchema.bigram(IndexSchema.BODY), 0.7f);
-    FIELDS.put(IndexSchema.LAW, 1.5f);
-    FIELDS.put(IndexSchema.bigram(IndexSchema.LAW), 1.0f);
-  }
+  private static final Map<String, Float> FIELDS =
+      Map.of(
+          IndexSchema.TITLE, 2.0f,
+          IndexSchema.bigram(IndexSchema.TITLE), 1.5f,
+          IndexSchema.QUESTIONS, 2.0f,
+          IndexSchema.bigram(IndexSchema.QUESTIONS), 1.5f,
+          IndexSchema.TAGS, 1.0f,
+          IndexSchema.bigram(IndexSchema.TAGS), 0.5f,
+          IndexSchema.BODY, 1.0f,
+          IndexSchema.bigram(IndexSchema.BODY), 0.7f,
+          IndexSchema.LAW, 1.5f,
+          IndexSchema.bigram(IndexSchema.LAW), 1.0f);
 
   /**
    * Hybrid scores at or above this are on topic; below it the best hit is likely noise. Measured on residents'

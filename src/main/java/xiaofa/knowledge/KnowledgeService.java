@@ -64,11 +64,11 @@ public final class KnowledgeService {
       return Future.succeededFuture(false);
     }
     return indexer.<Boolean>executeBlocking(() -> {
-          KnowledgeBase kb = sources.load();
           KnowledgeBase live = index.knowledge();
-          if (live != null && live.contentHash().equals(kb.contentHash())) {
+          if (live != null && live.contentHash().equals(sources.contentHash())) {
             return false;
           }
+          KnowledgeBase kb = sources.load();
           kb.problems().forEach(p -> log.warn("knowledge source problem: {}", p));
           boolean swapped = index.load(kb);
           Map<EntryType, Integer> c = kb.counts();

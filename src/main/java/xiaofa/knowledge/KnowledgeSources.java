@@ -54,6 +54,43 @@ public final class KnowledgeSources {
         + lawsDir.map(p -> ", laws from " + p.toAbsolutePath().normalize()).orElse(", no law corpus");
   }
 
+  /**
+   * The content hash of the sources as they are now, without parsing them: cheap enough to poll. Equal to {@link
+   * KnowledgeBase#contentHash()} of a {@link #load()} at the same moment.
+   */
+  public String contentHash() {
+    MessageDigest digest = sha256();
+    digest.update(salt.getBytes(StandardCharsets.UTF_8));
+    try (Root root = openKnowledge()) {
+      for (SourceFile f : files(root.path(), "knowledge/")) {
+        if (isKnowledge(f)) {
+          f.hashInto(digest);
+        }
+      }
+      if (lawsDir.isPresent()) {
+        for (SourceFile f : files(lawsDir.get(), "laws/")) {
+          if (isLaw(f)) {
+            f.hashInto(digest);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read knowledge sources from " + describe(), e);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static boolean isKnowledge(SourceFile f) {
+    String rel = f.name().substring("knowledge/".length());
+    return rel.startsWith("power-list/") && rel.endsWith(".csv")
+        || (rel.startsWith("disclosure/") || rel.startsWith("publicity/")) && rel.endsWith(".md") && !rel.endsWith("README.md")
+        || rel.equals("synonyms.txt");
+  }
+
+  private static boolean isLaw(SourceFile f) {
+    return f.name().endsWith(".md") && !f.name().endsWith("README.md");
+  }
+
   /** Reads and parses everything. Problems in single files or lines are collected, never thrown. */
   public KnowledgeBase load() {
     MessageDigest digest = sha256();
@@ -63,13 +100,10 @@ public final class KnowledgeSources {
     Synonyms synonyms = Synonyms.empty();
     try (Root root = openKnowledge()) {
       for (SourceFile f : files(root.path(), "knowledge/")) {
-        String rel = f.name().substring("knowledge/".length());
-        boolean known = rel.startsWith("power-list/") && rel.endsWith(".csv")
-            || (rel.startsWith("disclosure/") || rel.startsWith("publicity/")) && rel.endsWith(".md") && !rel.endsWith("README.md")
-            || rel.equals("synonyms.txt");
-        if (!known) {
+        if (!isKnowledge(f)) {
           continue;
         }
+        String rel = f.name().substring("knowledge/".length());
         f.hashInto(digest);
         String text = f.text(problems);
         if (text == null) {
@@ -91,7 +125,7 @@ public final class KnowledgeSources {
     if (lawsDir.isPresent()) {
       try {
         for (SourceFile f : files(lawsDir.get(), "laws/")) {
-          if (!f.name().endsWith(".md") || f.name().endsWith("README.md")) {
+          if (!isLaw(f)) {
             continue;
           }
           f.hashInto(digest);

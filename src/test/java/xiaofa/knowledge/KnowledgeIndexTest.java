@@ -115,7 +115,9 @@ class KnowledgeIndexTest {
       return n;
     });
     writeKnowledge(knowledge, "宅基地纠纷找谁调解");
+    assertNotEquals(v1.contentHash(), sources.contentHash(), "the cheap hash sees the change");
     KnowledgeBase v2 = sources.load();
+    assertEquals(v2.contentHash(), sources.contentHash(), "the cheap hash equals the hash of a full load");
     assertNotEquals(v1.contentHash(), v2.contentHash());
     assertTrue(index.load(v2));
     Thread.sleep(200);
