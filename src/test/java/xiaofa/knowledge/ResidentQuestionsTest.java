@@ -76,7 +76,6 @@ class ResidentQuestionsTest {
   void rightEntryFirst(String question, String expected) {
     List<String> acceptable = Arrays.asList(expected.strip().split("\\s+"));
     List<SearchHit> hits = search(question);
-    System.out.println("resident: " + question + " -> " + (hits.isEmpty() ? "-" : hits.get(0).score() + " " + hits.get(0).id()));
     assertTrue(!hits.isEmpty() && acceptable.contains(hits.get(0).id()),
         () -> question + ": expected " + acceptable + " first, got " + hits.stream().map(h -> h.id() + " " + h.title() + " " + h.score()).toList());
     assertTrue(hits.get(0).score() >= HybridSearcher.ON_TOPIC, () -> question + ": top score " + hits.get(0).score() + " is below the on-topic threshold");
@@ -87,7 +86,6 @@ class ResidentQuestionsTest {
   void offTopicScoresLow() {
     for (String q : List.of("今天天气怎么样", "推荐一部好看的电影", "红烧肉怎么做才好吃", "明天几点日出", "帮我写一首关于春天的诗")) {
       List<SearchHit> hits = search(q);
-      System.out.println("off-topic: " + q + " -> " + (hits.isEmpty() ? "-" : hits.get(0).score() + " " + hits.get(0).title()));
       assertTrue(hits.isEmpty() || hits.get(0).score() < HybridSearcher.ON_TOPIC,
           () -> q + ": top hit " + hits.get(0).title() + " scored " + hits.get(0).score());
     }
