@@ -6,16 +6,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything read from the sources at one moment: the entries, the synonym map, the problems found and the content
+ * Everything read from the sources at one moment: the entries, the synonym map, the routing examples, the problems found and the content
  * hash that names the index built from them. Immutable.
  */
-public record KnowledgeBase(List<KnowledgeEntry> entries, Synonyms synonyms, List<SourceProblem> problems, String contentHash) {
+public record KnowledgeBase(
+    List<KnowledgeEntry> entries, Synonyms synonyms, List<RoutingExample> routingExamples, List<SourceProblem> problems, String contentHash) {
 
   /** No knowledge at all. */
-  public static final KnowledgeBase EMPTY = new KnowledgeBase(List.of(), Synonyms.empty(), List.of(), "");
+  public static final KnowledgeBase EMPTY = new KnowledgeBase(List.of(), Synonyms.empty(), List.of(), List.of(), "");
 
   public KnowledgeBase {
     entries = List.copyOf(entries);
+    routingExamples = List.copyOf(routingExamples);
     problems = List.copyOf(problems);
   }
 
