@@ -8,7 +8,7 @@ import java.util.Optional;
  * The whole configuration, loaded and validated once at start ({@link ConfigLoader}) and passed down as
  * sub-records. Tests build it directly.
  */
-public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search search) {
+public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search search, Db db, Handoff handoff) {
 
   /** The HTTP server. {@code instances} is the number of HTTP verticles (one event loop each). */
   public record Http(String host, int port, int instances) {}
@@ -22,6 +22,23 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
   /** Search: worker threads, query-embedding cache size, whether the dense-vector half is on. */
   public record Search(int threads, int cacheSize, boolean vectors) {}
 
+  /**
+   * The SQL database: {@code url} empty means the embedded H2 file database under the data dir; a {@code
+   * jdbc:postgresql:} URL for several nodes.
+   */
+  public record Db(Optional<String> url, String user, String password, int poolSize) {
+    @Override
+    public String toString() {
+      return "Db[url=" + url.map(u -> u.replaceAll("password=[^&;]*", "password=***")).orElse("(embedded H2)") + ", user=" + user + ", poolSize=" + poolSize + "]";
+    }
+  }
+
+  /**
+   * Hand-off: first-response time limits for urgent and normal cases, how often overdue cases are looked for, the
+   * zone's time zone (duty hours and case numbers), how long a resident's conversation context is kept.
+   */
+  public record Handoff(java.time.Duration urgentSla, java.time.Duration normalSla, java.time.Duration slaCheck, java.time.ZoneId zone, java.time.Duration session) {}
+
   /** The index lives here, one sub-folder per content hash. */
   public Path indexDir() {
     return dataDir.resolve("index");
@@ -33,7 +50,9 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
         new Http("127.0.0.1", 0, 1),
         dataDir,
         new Knowledge(Optional.ofNullable(knowledgeDir), Optional.ofNullable(lawsDir), 0),
-        new Search(2, 1000, true));
+        new Search(2, 1000, true),
+        new Db(Optional.of(xiaofa.platform.Database.h2Url("mem:test-" + java.util.UUID.randomUUID())), "sa", "", 4),
+        new Handoff(java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(2), java.time.Duration.ofSeconds(30), java.time.ZoneId.of("Asia/Shanghai"), java.time.Duration.ofMinutes(30)));
   }
 
   static Optional<Path> existingDir(Path p) {

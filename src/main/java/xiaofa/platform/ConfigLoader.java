@@ -56,7 +56,14 @@ public final class ConfigLoader {
                 l.optionalDir("knowledge.dir").or(() -> AppConfig.existingDir(Path.of("knowledge"))),
                 l.optionalDir("laws.dir"),
                 l.integer("knowledge.poll.seconds", 0, 86_400)),
-            new AppConfig.Search(threads == 0 ? cores : threads, l.integer("search.cache.size", 0, 10_000_000), l.bool("search.vectors")));
+            new AppConfig.Search(threads == 0 ? cores : threads, l.integer("search.cache.size", 0, 10_000_000), l.bool("search.vectors")),
+            new AppConfig.Db(l.optionalJdbcUrl("db.url"), l.string("db.user"), l.string("db.password"), l.integer("db.pool.size", 1, 200)),
+            new AppConfig.Handoff(
+                java.time.Duration.ofMinutes(l.integer("handoff.sla.urgent.minutes", 1, 7 * 24 * 60)),
+                java.time.Duration.ofMinutes(l.integer("handoff.sla.normal.minutes", 1, 30 * 24 * 60)),
+                java.time.Duration.ofSeconds(l.integer("handoff.sla.check.seconds", 1, 3600)),
+                l.zone("zone.timezone"),
+                java.time.Duration.ofMinutes(l.integer("dialog.session.minutes", 1, 7 * 24 * 60))));
     if (!l.errors.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", l.errors));
     }
@@ -91,6 +98,27 @@ public final class ConfigLoader {
       errors.add(envName(key) + "=" + v + " must be true or false");
     }
     return v.equals("true");
+  }
+
+  private Optional<String> optionalJdbcUrl(String key) {
+    String v = string(key);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!v.startsWith("jdbc:postgresql:") && !v.startsWith("jdbc:h2:")) {
+      errors.add(envName(key) + " must be a jdbc:postgresql: or jdbc:h2: URL");
+    }
+    return Optional.of(v);
+  }
+
+  private java.time.ZoneId zone(String key) {
+    String v = string(key);
+    try {
+      return java.time.ZoneId.of(v);
+    } catch (java.time.DateTimeException e) {
+      errors.add(envName(key) + "=" + v + " is not a time zone such as Asia/Shanghai");
+      return java.time.ZoneId.of("Asia/Shanghai");
+    }
   }
 
   private Optional<Path> optionalDir(String key) {

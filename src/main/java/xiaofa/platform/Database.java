@@ -1,0 +1,84 @@
+package xiaofa.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.jdbcclient.JDBCConnectOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQL database: Vert.x's async pool over JDBC, for the embedded H2 file database (the default) or PostgreSQL
+ * (several nodes), with one schema migrated by Flyway from {@code db/migration} before the pool is handed out.
+ * Statements are written once, in the SQL that H2's PostgreSQL mode and PostgreSQL both accept.
+ */
+public final class Database implements Readiness {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private final Pool pool;
+  private final String description;
+
+  private Database(Pool pool, String description) {
+    this.pool = pool;
+    this.description = description;
+  }
+
+  /** The JDBC URL for a config: the configured one, else an H2 file database under the data dir. */
+  public static String jdbcUrl(AppConfig.Db config, Path dataDir) {
+    return config.url().orElseGet(() -> h2Url("file:" + dataDir.toAbsolutePath().resolve("db").resolve("xiaofa")));
+  }
+
+  /**
+   * An H2 URL in PostgreSQL mode for {@code target} ({@code file:/path} or {@code mem:name}). WRITE_DELAY=0 writes
+   * every commit to disk at once, so nothing acknowledged is lost when the process is killed.
+   */
+  public static String h2Url(String target) {
+    return "jdbc:h2:" + target + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0"
+        + (target.startsWith("mem:") ? ";DB_CLOSE_DELAY=-1" : "");
+  }
+
+  /** Migrates the schema (on a worker thread) and opens the pool. */
+  public static Future<Database> open(Vertx vertx, AppConfig.Db config, Path dataDir) {
+    String url = jdbcUrl(config, dataDir);
+    String description = url.replaceAll(";.*", "").replaceAll("//([^/@]*)@", "//");
+    return vertx.<MigrateResult>executeBlocking(() -> Flyway.configure()
+            .dataSource(url, config.user(), config.password())
+            .locations("classpath:db/migration")
+            .load()
+            .migrate())
+        .map(result -> {
+          log.info("database {}: schema at version {} ({} migrations applied now)", description, result.targetSchemaVersion, result.migrationsExecuted);
+          JDBCConnectOptions connect = new JDBCConnectOptions().setJdbcUrl(url).setUser(config.user()).setPassword(config.password());
+          Pool pool = JDBCPool.pool(vertx, connect, new PoolOptions().setMaxSize(config.poolSize()).setName("xiaofa-db"));
+          return new Database(pool, description);
+        });
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** True when this is PostgreSQL rather than the embedded H2. */
+  public boolean isPostgres() {
+    return description.startsWith("jdbc:postgresql:");
+  }
+
+  @Override
+  public String name() {
+    return "database";
+  }
+
+  @Override
+  public Future<Boolean> check() {
+    return pool.query("SELECT 1").execute().map(rows -> true).otherwise(false);
+  }
+
+  public Future<Void> close() {
+    return pool.close();
+  }
+}
