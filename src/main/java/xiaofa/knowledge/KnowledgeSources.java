@@ -162,6 +162,19 @@ public final class KnowledgeSources {
     }
   }
 
+  /**
+   * A file of the knowledge folder that is not indexed knowledge (the areas, the advisors' roster), as UTF-8 text;
+   * empty when it does not exist. Blocking.
+   */
+  public Optional<String> readFile(String relativePath) {
+    try (Root root = openKnowledge()) {
+      Path p = root.path().resolve(relativePath);
+      return Files.isRegularFile(p) ? Optional.of(Files.readString(p, StandardCharsets.UTF_8)) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + relativePath + " from " + describe(), e);
+    }
+  }
+
   /** A file under a root, named for reports as {@code prefix + relative path} with forward slashes. */
   private record SourceFile(Path path, String name) {
     void hashInto(MessageDigest digest) throws IOException {
