@@ -3,24 +3,34 @@ package xiaofa;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import xiaofa.channel.web.WebChannel;
+import xiaofa.dialog.DialogService;
+import xiaofa.handoff.Areas;
+import xiaofa.handoff.HandoffService;
+import xiaofa.handoff.Roster;
 import xiaofa.knowledge.BgeSmallZhEmbedder;
 import xiaofa.knowledge.Embedder;
 import xiaofa.knowledge.KnowledgeIndex;
 import xiaofa.knowledge.KnowledgeRoutes;
 import xiaofa.knowledge.KnowledgeService;
 import xiaofa.knowledge.KnowledgeSources;
+import xiaofa.outbox.Outbox;
 import xiaofa.platform.AppConfig;
 import xiaofa.platform.ConfigLoader;
+import xiaofa.platform.Database;
 import xiaofa.platform.HttpVerticle;
 import xiaofa.platform.Readiness;
 
 /**
- * The composition root: loads the configuration once, builds the shared heavy objects (embedding model, index,
- * knowledge service) and deploys the HTTP verticles with them. The HTTP server is up at once; {@code /ready} turns
- * green when the index is live.
+ * The composition root: loads the configuration once, builds the shared heavy objects (database pool, embedding
+ * model, index, services) and deploys the HTTP verticles with them. The HTTP server is up as soon as the database is
+ * migrated; {@code /ready} turns green when the index is live and the dialog has trained on it.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -36,7 +46,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    start(Vertx.vertx(), config)
+    start(Vertx.vertx(), config, Clock.systemUTC())
         .onSuccess(app -> Runtime.getRuntime().addShutdownHook(new Thread(() -> app.stop().await())))
         .onFailure(e -> {
           log.error("xiaofa failed to start", e);
@@ -44,54 +54,95 @@ public final class Main {
         });
   }
 
-  /** A started application: what {@link #stop()} must close. */
-  public record App(Vertx vertx, KnowledgeService knowledge, KnowledgeIndex index, int port, Future<Void> ready) {
+  /** A started application: what {@link #stop()} must close, and the services tests drive. */
+  public record App(
+      Vertx vertx, Database db, KnowledgeService knowledge, KnowledgeIndex index, HandoffService handoff, DialogService dialog, Outbox outbox, int port, Future<Void> ready) {
     public Future<Void> stop() {
-      return knowledge.stop().eventually(() -> vertx.close()).andThen(ar -> {
-        try {
-          index.close();
-        } catch (java.io.IOException e) {
-          log.warn("closing the index failed", e);
-        }
-      });
+      outbox.stop();
+      handoff.stop();
+      return Future.join(knowledge.stop(), dialog.stop())
+          .eventually(db::close)
+          .eventually(() -> vertx.close())
+          .andThen(ar -> {
+            try {
+              index.close();
+            } catch (java.io.IOException e) {
+              log.warn("closing the index failed", e);
+            }
+          })
+          .mapEmpty();
     }
   }
 
-  /** Builds and starts everything on {@code vertx}; tests call this with their own config. */
-  public static Future<App> start(Vertx vertx, AppConfig config) {
+  /** Builds and starts everything on {@code vertx}; tests call this with their own config and clock. */
+  public static Future<App> start(Vertx vertx, AppConfig config, Clock clock) {
     long t0 = System.nanoTime();
-    Embedder embedder = config.search().vectors() ? new BgeSmallZhEmbedder() : null;
-    KnowledgeIndex index = new KnowledgeIndex(config.indexDir(), embedder);
-    KnowledgeSources sources = new KnowledgeSources(config.knowledge().dir(), config.knowledge().lawsDir(), index.salt());
-    KnowledgeService knowledge = new KnowledgeService(vertx, sources, index, config.search().threads(), config.search().cacheSize());
+    return Database.open(vertx, config.db(), config.dataDir()).compose(db -> {
+      Embedder embedder = config.search().vectors() ? new BgeSmallZhEmbedder() : null;
+      KnowledgeIndex index = new KnowledgeIndex(config.indexDir(), embedder);
+      KnowledgeSources sources = new KnowledgeSources(config.knowledge().dir(), config.knowledge().lawsDir(), index.salt());
+      KnowledgeService knowledge = new KnowledgeService(vertx, sources, index, config.search().threads(), config.search().cacheSize());
+      Areas areas = sources.readFile(Areas.FILE).map(Areas::parse).orElse(Areas.NONE);
+      Outbox outbox = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT);
+      HandoffService handoff = new HandoffService(vertx, db.pool(), outbox, clock, config.handoff(), areas);
+      DialogService dialog = new DialogService(vertx, knowledge, handoff, db.pool(), clock, config.handoff());
+      WebChannel web = new WebChannel(dialog, areas, db.pool(), clock);
+      outbox.register(web);
 
-    List<HttpVerticle.Mount> mounts = List.of(new HttpVerticle.Mount("/api", v -> KnowledgeRoutes.router(v, knowledge)));
-    List<Readiness> readiness = List.of(new Readiness() {
+      Future<Integer> roster = sources.readFile(Roster.FILE)
+          .map(csv -> handoff.loadRosterIfEmpty(Roster.parse(csv)))
+          .orElseGet(() -> Future.succeededFuture(0))
+          .onSuccess(n -> {
+            if (n > 0) {
+              log.info("loaded the sample roster: {} advisors", n);
+            }
+          });
+
+      List<HttpVerticle.Mount> mounts = List.of(
+          new HttpVerticle.Mount("/api", v -> KnowledgeRoutes.router(v, knowledge)),
+          new HttpVerticle.Mount("/api", web::router),
+          new HttpVerticle.Mount("", Main::webroot));
+      List<Readiness> readiness = List.of(check("index", knowledge::isReady), db, check("dialog", dialog::isReady));
+      int[] port = {config.http().port()};
+      Future<String> http;
+      if (port[0] == 0) {
+        // a random port (tests): one instance, so the port is known
+        HttpVerticle verticle = new HttpVerticle(config.http(), mounts, readiness);
+        http = vertx.deployVerticle(verticle).andThen(ar -> port[0] = verticle.actualPort());
+      } else {
+        http = vertx.deployVerticle(() -> new HttpVerticle(config.http(), mounts, readiness), new DeploymentOptions().setInstances(config.http().instances()));
+      }
+      return roster.compose(n -> http).map(id -> {
+        log.info("xiaofa listening on http://{}:{} ({} ms); loading knowledge", config.http().host(), port[0], (System.nanoTime() - t0) / 1_000_000);
+        outbox.start();
+        handoff.start();
+        Future<Void> ready = knowledge.start(config.knowledge().pollSeconds())
+            .compose(v -> dialog.start())
+            .onSuccess(v -> log.info("xiaofa ready in {} ms", (System.nanoTime() - t0) / 1_000_000))
+            .onFailure(e -> log.error("loading the knowledge failed; /ready stays DOWN", e));
+        return new App(vertx, db, knowledge, index, handoff, dialog, outbox, port[0], ready);
+      });
+    });
+  }
+
+  /** The chat simulator and other static pages. */
+  private static Router webroot(Vertx vertx) {
+    Router r = Router.router(vertx);
+    r.route().handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300).setIndexPage("index.html"));
+    return r;
+  }
+
+  private static Readiness check(String name, java.util.function.BooleanSupplier ok) {
+    return new Readiness() {
       @Override
       public String name() {
-        return "index";
+        return name;
       }
 
       @Override
       public Future<Boolean> check() {
-        return Future.succeededFuture(knowledge.isReady());
+        return Future.succeededFuture(ok.getAsBoolean());
       }
-    });
-    int[] port = {config.http().port()};
-    Future<String> http;
-    if (port[0] == 0) {
-      // a random port (tests): one instance, so the port is known
-      HttpVerticle verticle = new HttpVerticle(config.http(), mounts, readiness);
-      http = vertx.deployVerticle(verticle).andThen(ar -> port[0] = verticle.actualPort());
-    } else {
-      http = vertx.deployVerticle(() -> new HttpVerticle(config.http(), mounts, readiness), new DeploymentOptions().setInstances(config.http().instances()));
-    }
-    return http.compose(id -> {
-          log.info("xiaofa listening on http://{}:{} ({} ms); loading knowledge", config.http().host(), port[0], (System.nanoTime() - t0) / 1_000_000);
-          Future<Void> ready = knowledge.start(config.knowledge().pollSeconds())
-              .onSuccess(v -> log.info("xiaofa ready in {} ms", (System.nanoTime() - t0) / 1_000_000))
-              .onFailure(e -> log.error("loading the knowledge failed; /ready stays DOWN", e));
-          return Future.succeededFuture(new App(vertx, knowledge, index, port[0], ready));
-        });
+    };
   }
 }

@@ -107,7 +107,7 @@
     transcript: [],
     busy: false,
     lastPush: 0,
-    area: store.get(KEY_AREA) || '',
+    area: '', // sent only once /api/areas has confirmed the remembered grid still exists
     pollTimer: 0,
     polling: false,
   };
@@ -236,7 +236,7 @@
     state.transcript.forEach((entry, i) => appendEntry(entry, i));
     el.list.setAttribute('aria-busy', 'false');
     refreshControls();
-    scrollToBottom(true);
+    scrollToBottom();
   }
 
   /** Adds one transcript entry (and a time divider when due) to the list. */
@@ -469,16 +469,8 @@
     }
   }
 
-  function scrollToBottom(instant) {
-    const list = el.list;
-    if (instant) {
-      const prev = list.style.scrollBehavior;
-      list.style.scrollBehavior = 'auto'; // CSSOM, allowed under a strict CSP
-      list.scrollTop = list.scrollHeight;
-      list.style.scrollBehavior = prev;
-    } else {
-      list.scrollTop = list.scrollHeight;
-    }
+  function scrollToBottom() {
+    el.list.scrollTop = el.list.scrollHeight;
   }
 
   /**
@@ -697,10 +689,11 @@
       }
       el.area.append(group);
     }
-    if (state.area && areas.some((a) => a.grid === state.area)) {
-      el.area.value = state.area;
-    } else if (state.area) {
-      state.area = '';
+    const saved = store.get(KEY_AREA) || '';
+    if (saved && areas.some((a) => a.grid === saved)) {
+      el.area.value = saved;
+      state.area = saved;
+    } else if (saved) {
       store.remove(KEY_AREA);
     }
   }
@@ -713,9 +706,19 @@
 
   // ---------------------------------------------------------------- input box
 
+  // Whether the resident is reading the newest messages; if so, layout changes (a growing input,
+  // the on-screen keyboard resizing the page) keep the list pinned to the bottom.
+  let pinned = true;
+  el.list.addEventListener('scroll', () => {
+    pinned = el.list.scrollHeight - el.list.scrollTop - el.list.clientHeight < 40;
+  }, { passive: true });
+  window.addEventListener('resize', () => { if (pinned) scrollToBottom(); });
+
+  /** Grows the input with its text, up to the CSS max-height. */
   function autoGrow() {
     el.input.style.height = 'auto'; // CSSOM, allowed under a strict CSP
     el.input.style.height = `${Math.min(el.input.scrollHeight + 2, 120)}px`;
+    if (pinned) scrollToBottom();
   }
 
   el.input.addEventListener('input', autoGrow);

@@ -62,7 +62,7 @@ class SearchApiTest {
         ## 第四章 劳动合同的履行和变更
         第三十条 用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。
         """);
-    app = Main.start(vertx, AppConfig.forTest(tmp.resolve("data"), knowledge, laws)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    app = Main.start(vertx, AppConfig.forTest(tmp.resolve("data"), knowledge, laws), java.time.Clock.systemUTC()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     app.ready().toCompletionStage().toCompletableFuture().get(110, TimeUnit.SECONDS);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(app.port()).setDefaultHost("127.0.0.1"));
   }

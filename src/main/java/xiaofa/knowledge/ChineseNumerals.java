@@ -1,7 +1,7 @@
 package xiaofa.knowledge;
 
 /** Parses article numbers such as 第一千零七十九条 or 第30条 into integers. */
-final class ChineseNumerals {
+public final class ChineseNumerals {
   private ChineseNumerals() {}
 
   /** Returns the value of a Chinese or Arabic numeral, or -1 when it is not one. */
@@ -65,7 +65,7 @@ final class ChineseNumerals {
   }
 
   /** Writes n (1..9999) in Chinese numerals as law texts do: 30 → 三十, 1079 → 一千零七十九. */
-  static String format(int n) {
+  public static String format(int n) {
     if (n <= 0 || n > 9999) {
       return Integer.toString(n);
     }

@@ -106,6 +106,11 @@ public final class KnowledgeService {
     return index.entry(id);
   }
 
+  /** The knowledge of the live generation, empty before the first load. */
+  public Optional<KnowledgeBase> live() {
+    return Optional.ofNullable(index.knowledge());
+  }
+
   /** Entry counts by type of the live generation (zeros before the first load). */
   public Map<EntryType, Integer> stats() {
     KnowledgeBase kb = index.knowledge();

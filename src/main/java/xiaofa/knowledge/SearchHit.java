@@ -7,4 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * HybridSearcher#ON_TOPIC and README); {@code law} and {@code article} are set on law hits only.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SearchHit(String id, String type, String title, String snippet, double score, String law, Integer article) {}
+public record SearchHit(String id, String type, String title, String snippet, double score, String law, Integer article) {
+  /** Hits scoring at least this are on the question's topic; below it they are noise. */
+  public static final double ON_TOPIC = HybridSearcher.ON_TOPIC;
+}

@@ -1,0 +1,507 @@
+package xiaofa.dialog;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import xiaofa.handoff.Areas;
+import xiaofa.handoff.CaseView;
+import xiaofa.handoff.HandoffService;
+import xiaofa.handoff.NewCase;
+import xiaofa.handoff.Outcome;
+import xiaofa.handoff.Rating;
+import xiaofa.knowledge.Category;
+import xiaofa.knowledge.EntryType;
+import xiaofa.knowledge.KnowledgeBase;
+import xiaofa.knowledge.KnowledgeEntry;
+import xiaofa.knowledge.KnowledgeService;
+import xiaofa.knowledge.SearchHit;
+import xiaofa.knowledge.SearchRequest;
+import xiaofa.platform.AppConfig;
+import xiaofa.platform.SqlStatements;
+import xiaofa.platform.SqlTime;
+
+/**
+ * One conversation turn, whatever the channel: normalise, commands and multi-turn context, understanding (category,
+ * urgency, dispute), then answer, offer "您是不是想问", or hand off to a person. While the resident has an open case
+ * their messages go to it. Urgent messages get safety guidance at once and an urgent case. Every turn is logged for
+ * the administrators (what residents ask, where xiaofa fails).
+ */
+public final class DialogService {
+  private static final Logger log = LoggerFactory.getLogger(DialogService.class);
+  private static final SqlStatements SQL = SqlStatements.load("/sql/dialog.sql");
+  /** A hit this good is answered directly; between {@link SearchHit#ON_TOPIC} and this, the resident chooses. */
+  static final double ANSWER = 0.5;
+  /** Nothing fits but the classifier is this sure it is a legal matter: a person takes it. */
+  static final double HANDOFF_CONFIDENCE = 0.6;
+  private static final int SEARCH_HITS = 10;
+  private static final DateTimeFormatter DUE = DateTimeFormatter.ofPattern("M月d日 HH:mm");
+
+  /** What xiaofa understood of a text. */
+  public record Understanding(Category category, double confidence, UrgencyDetector.Urgency urgency, boolean dispute, List<SearchHit> hits) {}
+
+  /** The classifier and composer built for one generation of the knowledge. */
+  private record Brain(String hash, CategoryClassifier classifier, AnswerComposer composer) {}
+
+  private final KnowledgeService knowledge;
+  private final HandoffService handoff;
+  private final Pool pool;
+  private final Clock clock;
+  private final AppConfig.Handoff config;
+  private final WorkerExecutor trainer;
+  private final Cache<String, Session> sessions;
+  private final UrgencyDetector urgency = new UrgencyDetector();
+  private final DisputeDetector disputes = new DisputeDetector();
+  private final AtomicReference<Brain> brain = new AtomicReference<>();
+  private final AtomicReference<Future<Brain>> training = new AtomicReference<>();
+
+  public DialogService(Vertx vertx, KnowledgeService knowledge, HandoffService handoff, Pool pool, Clock clock, AppConfig.Handoff config) {
+    this.knowledge = knowledge;
+    this.handoff = handoff;
+    this.pool = pool;
+    this.clock = clock;
+    this.config = config;
+    this.trainer = vertx.createSharedWorkerExecutor("xiaofa-dialog-train", 1);
+    this.sessions = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(config.session()).build();
+  }
+
+  /** Trains the classifier on the live knowledge; completes when the dialog can answer. */
+  public Future<Void> start() {
+    return brain().mapEmpty();
+  }
+
+  public boolean isReady() {
+    return brain.get() != null;
+  }
+
+  public Future<Void> stop() {
+    return trainer.close();
+  }
+
+  /** The brain for the live knowledge, retrained (once, off the event loop) when the knowledge changed. */
+  private Future<Brain> brain() {
+    Optional<KnowledgeBase> kb = knowledge.live();
+    Brain current = brain.get();
+    if (kb.isEmpty()) {
+      return current != null ? Future.succeededFuture(current) : Future.failedFuture(xiaofa.platform.ApiException.unavailable("index_loading", "知识库正在加载，请稍后再试。"));
+    }
+    if (current != null && current.hash().equals(kb.get().contentHash())) {
+      return Future.succeededFuture(current);
+    }
+    Future<Brain> running = training.get();
+    if (running == null || running.isComplete()) {
+      KnowledgeBase k = kb.get();
+      Future<Brain> next = trainer.executeBlocking(() -> train(k));
+      if (training.compareAndSet(running, next)) {
+        next.onSuccess(brain::set).onFailure(e -> log.error("training the classifier failed", e));
+        running = next;
+      } else {
+        running = training.get();
+      }
+    }
+    // keep answering with the previous brain while the new one trains
+    return current != null ? Future.succeededFuture(current) : running;
+  }
+
+  private Brain train(KnowledgeBase kb) {
+    long t0 = System.nanoTime();
+    CategoryClassifier classifier = CategoryClassifier.train(kb);
+    Set<String> laws = new HashSet<>();
+    for (KnowledgeEntry e : kb.entries()) {
+      if (e.type() == EntryType.LAW) {
+        laws.add(KnowledgeEntry.shortLawTitle(e.law()));
+      }
+    }
+    log.info("dialog ready: classifier trained on {} entries and {} routing examples in {} ms", kb.entries().size(), kb.routingExamples().size(), (System.nanoTime() - t0) / 1_000_000);
+    return new Brain(kb.contentHash(), classifier, new AnswerComposer(knowledge::entry, laws));
+  }
+
+  // ---------------------------------------------------------------- understanding
+
+  /** Category, confidence, urgency and the hits for a text, with no side effects (GET /api/classify). */
+  public Future<Understanding> understand(String text) {
+    String normalised = TextNormaliser.normalise(text);
+    return brain().compose(b -> understand(b, normalised));
+  }
+
+  private Future<Understanding> understand(Brain b, String normalised) {
+    String query = normalised.codePointCount(0, normalised.length()) > SearchRequest.MAX_QUERY_LENGTH
+        ? normalised.substring(0, normalised.offsetByCodePoints(0, SearchRequest.MAX_QUERY_LENGTH))
+        : normalised;
+    return knowledge.search(SearchRequest.of(query, SEARCH_HITS)).map(result -> {
+      CategoryClassifier.Prediction p = b.classifier().classify(normalised, result.hits());
+      return new Understanding(p.category(), p.confidence(), urgency.detect(normalised), disputes.isDispute(normalised), result.hits());
+    });
+  }
+
+  // ---------------------------------------------------------------- a turn
+
+  /** Handles one message and answers it. */
+  public Future<Reply> handle(Inbound in) {
+    String text = TextNormaliser.normalise(in.text());
+    Session session = sessions.get(in.channel() + ":" + in.userRef(), k -> new Session());
+    noteArea(in, text, session);
+    if (text.isEmpty()) {
+      return Future.succeededFuture(plain(Texts.EMPTY, Set.of()));
+    }
+    Optional<Command> command = Command.parse(text);
+    return brain().compose(b -> handoff.openCaseOf(in.channel(), in.userRef()).compose(open -> {
+      Turn turn = new Turn(in, text, session, b, open.orElse(null));
+      Future<Reply> reply = command.isPresent() ? command(turn, command.get()) : message(turn);
+      return reply.andThen(ar -> {
+        if (ar.succeeded()) {
+          session.heard("resident", in.text());
+          session.heard("xiaofa", ar.result().text());
+        }
+      });
+    }));
+  }
+
+  /** Everything one turn needs. */
+  private record Turn(Inbound in, String text, Session session, Brain brain, CaseView open) {}
+
+  private void noteArea(Inbound in, String text, Session session) {
+    Areas areas = handoff.areas();
+    String given = in.meta().get("area");
+    if (given != null && areas.byCode(given).isPresent()) {
+      session.area = given;
+    } else if (in.location().isPresent()) {
+      areas.nearest(in.location().get().lat(), in.location().get().lon()).ifPresent(a -> session.area = a.gridCode());
+    } else {
+      areas.mentionedIn(text).ifPresent(a -> session.area = a.gridCode());
+    }
+  }
+
+  private Future<Reply> command(Turn t, Command c) {
+    Session s = t.session();
+    switch (c.kind()) {
+      case HELP:
+        return done(t, Texts.HELP + caseLine(t.open()), "command", Set.of());
+      case GREETING:
+        return done(t, Texts.GREETING, "command", Set.of());
+      case THANKS:
+        return done(t, Texts.THANKS, "command", Set.of());
+      case PROGRESS:
+        return progress(t);
+      case RATE:
+        return rate(t, Integer.parseInt(c.arg()));
+      case MORE: {
+        String page;
+        synchronized (s) {
+          page = s.morePages.pollFirst();
+        }
+        if (page != null) {
+          return done(t, page, "command", s.morePages.isEmpty() ? Set.of() : Set.of(Reply.Action.MORE));
+        }
+        if (!s.suggestions.isEmpty()) {
+          return done(t, "还可以看看：\n" + list(s.suggestions) + Texts.PICK_HINT, "command", Set.of());
+        }
+        return done(t, Texts.NO_MORE, "command", Set.of(Reply.Action.HANDOFF));
+      }
+      case DETAIL:
+        if (s.lastEntryId != null) {
+          return answerEntry(t, s.lastEntryId, true);
+        }
+        if (!s.suggestions.isEmpty()) {
+          return answerEntry(t, s.suggestions.get(0).id(), false);
+        }
+        return done(t, Texts.NOTHING_TO_PICK, "command", Set.of());
+      case PICK: {
+        int n = Integer.parseInt(c.arg());
+        Optional<Reply.Suggestion> picked = s.suggestions.stream().filter(x -> x.n() == n).findFirst();
+        if (picked.isPresent()) {
+          return answerEntry(t, picked.get().id(), false);
+        }
+        if (n <= 5 && t.open() == null) {
+          // a bare number after a rating request
+          return handoff.rate(t.in().channel(), t.in().userRef(), n).compose(r -> r.isPresent()
+              ? rated(t, r.get(), n)
+              : done(t, Texts.NOTHING_TO_PICK, "command", Set.of()));
+        }
+        return t.open() != null ? caseMessage(t) : done(t, Texts.NOTHING_TO_PICK, "command", Set.of());
+      }
+      case CANCEL:
+        s.flow = Session.Flow.NONE;
+        if (t.open() != null) {
+          return done(t, "您的事项 " + t.open().id() + " 仍在办理中。如果问题已经解决、不再需要顾问，请回复“撤回事项”。", "command", Set.of());
+        }
+        return done(t, Texts.CANCELLED, "command", Set.of());
+      case WITHDRAW:
+        if (t.open() == null) {
+          return done(t, Texts.NO_CASES, "command", Set.of());
+        }
+        return handoff.close(t.open().id(), "resident", Outcome.WITHDRAWN, "居民撤回")
+            .compose(closed -> done(t, "已为您撤回事项 " + closed.id() + "。以后有需要随时找我。", "command", Set.of()));
+      case HANDOFF:
+        if (t.open() != null) {
+          return done(t, "您的事项 " + t.open().id() + " 正由" + advisorText(t.open()) + "办理，您发来的消息会直接转过去。" + (c.arg().isEmpty() ? "" : "刚才的内容已经补充到事项中。"), "case_message", Set.of())
+              .compose(r -> c.arg().isEmpty() ? Future.succeededFuture(r) : handoff.residentMessage(t.open().id(), c.arg(), false).map(r));
+        }
+        return handOff(t, c.arg());
+      default:
+        return message(t);
+    }
+  }
+
+  /** A message that is not a command. */
+  private Future<Reply> message(Turn t) {
+    if (t.open() != null) {
+      return caseMessage(t);
+    }
+    if (t.session().flow == Session.Flow.AWAIT_HANDOFF_DETAIL) {
+      t.session().flow = Session.Flow.NONE;
+      return handOff(t, t.text());
+    }
+    return question(t);
+  }
+
+  private Future<Reply> question(Turn t) {
+    Session s = t.session();
+    return understand(t.brain(), t.text()).compose(u -> {
+      s.lastQuestion = t.text();
+      s.lastCategory = u.category();
+      s.lastConfidence = u.confidence();
+      if (u.urgency().urgent()) {
+        return urgentCase(t, u);
+      }
+      List<SearchHit> onTopic = u.hits().stream().filter(h -> h.score() >= SearchHit.ON_TOPIC).toList();
+      if (!onTopic.isEmpty() && onTopic.get(0).score() >= ANSWER) {
+        SearchHit top = onTopic.get(0);
+        List<Reply.Suggestion> related = suggestions(onTopic.subList(1, onTopic.size()), top.id(), 2);
+        return answer(t, u, top, related);
+      }
+      if (!onTopic.isEmpty()) {
+        List<Reply.Suggestion> items = suggestions(onTopic, null, 3);
+        s.offer(items);
+        s.lastEntryId = null;
+        String text = Texts.UNSURE + "\n" + list(items) + Texts.PICK_HINT + "\n如果都不是，回复“转人工”由法律顾问解答。";
+        return logged(t, new Reply(text, u.category(), u.confidence(), false, List.of(), items, Set.of(Reply.Action.HANDOFF), null), "suggested", null, onTopic.get(0).score(), null);
+      }
+      if (u.dispute() || u.confidence() >= HANDOFF_CONFIDENCE) {
+        return handOff(t, t.text(), u);
+      }
+      String text = Texts.NO_ANSWER + "您可以换个说法，比如说清楚是什么事、和谁发生的。\n" + Texts.OFFER_HANDOFF;
+      return logged(t, new Reply(text, u.category(), u.confidence(), false, List.of(), List.of(), Set.of(Reply.Action.HANDOFF), null), "no_answer", null, u.hits().isEmpty() ? null : u.hits().get(0).score(), null);
+    });
+  }
+
+  private Future<Reply> answer(Turn t, Understanding u, SearchHit top, List<Reply.Suggestion> related) {
+    Session s = t.session();
+    Optional<KnowledgeEntry> entry = knowledge.entry(top.id());
+    if (entry.isEmpty()) {
+      return done(t, Texts.NO_ANSWER + Texts.OFFER_HANDOFF, "no_answer", Set.of(Reply.Action.HANDOFF));
+    }
+    AnswerComposer.Composed composed = t.brain().composer().compose(entry.get(), u.category());
+    StringBuilder text = new StringBuilder(composed.text());
+    Set<Reply.Action> actions = EnumSet.noneOf(Reply.Action.class);
+    if (u.dispute()) {
+      text.append("\n\n这件事涉及和对方的纠纷，可以请法律顾问帮您出主意、组织调解。回复“转人工”即可。");
+      actions.add(Reply.Action.HANDOFF);
+    }
+    if (!related.isEmpty()) {
+      text.append("\n\n相关问题：\n").append(list(related)).append("回复序号查看。");
+    }
+    List<String> pages = Pages.split(text.toString());
+    s.pages(pages.subList(1, pages.size()));
+    s.offer(related);
+    s.lastEntryId = top.id();
+    if (pages.size() > 1) {
+      actions.add(Reply.Action.MORE);
+    }
+    Reply r = new Reply(pages.get(0), u.category(), u.confidence(), false, composed.cites(), related, actions, null);
+    return logged(t, r, "answered", top.id(), top.score(), null);
+  }
+
+  /** The entry a resident picked, or the whole of the last answer ("详细说说"). */
+  private Future<Reply> answerEntry(Turn t, String id, boolean full) {
+    Session s = t.session();
+    Optional<KnowledgeEntry> entry = knowledge.entry(id);
+    if (entry.isEmpty()) {
+      return done(t, Texts.NOTHING_TO_PICK, "command", Set.of());
+    }
+    Category category = s.lastCategory;
+    AnswerComposer.Composed composed = t.brain().composer().compose(entry.get(), category);
+    String text = full && entry.get().type() != EntryType.POWER ? "【" + entry.get().title() + "】\n" + AnswerComposer.plain(entry.get().body()) : composed.text();
+    List<String> pages = Pages.split(text);
+    s.pages(pages.subList(1, pages.size()));
+    s.lastEntryId = id;
+    if (!full) {
+      s.offer(s.suggestions.stream().filter(x -> !x.id().equals(id)).toList());
+    }
+    Set<Reply.Action> actions = pages.size() > 1 ? Set.of(Reply.Action.MORE) : Set.of();
+    Reply r = new Reply(pages.get(0), category, s.lastConfidence, false, composed.cites(), List.of(), actions, null);
+    return logged(t, r, "answered", id, null, null);
+  }
+
+  private Future<Reply> urgentCase(Turn t, Understanding u) {
+    NewCase nc = new NewCase(t.in().channel(), t.in().userRef(), u.category(), true, t.session().area, t.text(), t.session().transcript());
+    return handoff.open(nc).compose(c -> {
+      String text = "【紧急】" + u.urgency().guidance() + "\n\n已为您登记紧急事项 " + c.id() + "，" + assignedText(c) + "请保持电话畅通，注意安全。";
+      Reply r = new Reply(text, u.category(), u.confidence(), true, List.of(), List.of(), Set.of(), ref(c));
+      return logged(t, r, "urgent", null, null, c.id());
+    });
+  }
+
+  /** Opens a case for the resident's matter ({@code detail}, or the last question). */
+  private Future<Reply> handOff(Turn t, String detail) {
+    Session s = t.session();
+    if (!detail.isBlank()) {
+      return understand(t.brain(), TextNormaliser.normalise(detail)).compose(u -> {
+        s.lastQuestion = detail;
+        s.lastCategory = u.category();
+        s.lastConfidence = u.confidence();
+        return u.urgency().urgent() ? urgentCase(t, u) : handOff(t, detail, u);
+      });
+    }
+    if (s.lastQuestion == null) {
+      s.flow = Session.Flow.AWAIT_HANDOFF_DETAIL;
+      return done(t, Texts.ASK_DETAIL, "command", Set.of(Reply.Action.CANCEL));
+    }
+    NewCase nc = new NewCase(t.in().channel(), t.in().userRef(), s.lastCategory, false, s.area, s.lastQuestion, s.transcript());
+    return opened(t, nc, s.lastConfidence);
+  }
+
+  private Future<Reply> handOff(Turn t, String summary, Understanding u) {
+    NewCase nc = new NewCase(t.in().channel(), t.in().userRef(), u.category(), false, t.session().area, summary, t.session().transcript());
+    return opened(t, nc, u.confidence());
+  }
+
+  private Future<Reply> opened(Turn t, NewCase nc, double confidence) {
+    t.session().flow = Session.Flow.NONE;
+    return handoff.open(nc).compose(c -> {
+      String text = "已为您转接" + (c.advisorId() == null ? "法律服务人员" : advisorText(c)) + "，事项编号 " + c.id() + "（" + nc.category().label() + "）。"
+          + assignedText(c) + "回复会直接发到这里；您可以继续补充情况，回复“查询进度”查看办理情况。";
+      Reply r = new Reply(text, nc.category(), confidence, false, List.of(), List.of(), Set.of(), ref(c));
+      return logged(t, r, "handoff", null, null, c.id());
+    });
+  }
+
+  private Future<Reply> caseMessage(Turn t) {
+    UrgencyDetector.Urgency u = urgency.detect(t.text());
+    return handoff.residentMessage(t.open().id(), t.in().text(), u.urgent()).compose(c -> {
+      String text = u.urgent()
+          ? "【紧急】" + u.guidance() + "\n\n已把您的事项 " + c.id() + " 标为紧急，" + advisorText(c) + "会尽快联系您。"
+          : "已把您的消息补充到事项 " + c.id() + "，" + advisorText(c) + "会在这里回复您。回复“查询进度”查看办理情况。";
+      Reply r = new Reply(text, c.category(), 1.0, u.urgent(), List.of(), List.of(), Set.of(), ref(c));
+      return logged(t, r, "case_message", null, null, c.id());
+    });
+  }
+
+  private Future<Reply> progress(Turn t) {
+    return handoff.casesOf(t.in().channel(), t.in().userRef(), 5).compose(cases -> {
+      if (cases.isEmpty()) {
+        return done(t, Texts.NO_CASES, "command", Set.of(Reply.Action.HANDOFF));
+      }
+      StringBuilder sb = new StringBuilder("您的事项：\n");
+      boolean rateable = false;
+      for (CaseView c : cases) {
+        sb.append("· ").append(c.id()).append(" ").append(c.category().label()).append("：").append(c.status().label());
+        if (c.advisorName() != null) {
+          sb.append("（").append(c.advisorRole().label()).append(c.advisorName()).append("）");
+        }
+        if (c.rating() != null) {
+          sb.append("，已评价“").append(Rating.label(c.rating())).append("”");
+        } else if (!c.status().isOpen()) {
+          rateable = true;
+        }
+        sb.append('\n');
+      }
+      if (rateable) {
+        sb.append("办结的事项还没有评价，回复“评价5”到“评价1”即可评价。");
+      }
+      CaseView latest = cases.get(0);
+      Reply r = new Reply(sb.toString().strip(), null, 0, false, List.of(), List.of(), rateable ? Set.of(Reply.Action.RATE) : Set.of(),
+          latest.status().isOpen() ? ref(latest) : null);
+      return logged(t, r, "command", null, null, latest.id());
+    });
+  }
+
+  private Future<Reply> rate(Turn t, int score) {
+    return handoff.rate(t.in().channel(), t.in().userRef(), score)
+        .compose(r -> r.isPresent() ? rated(t, r.get(), score) : done(t, Texts.NOTHING_TO_RATE, "command", Set.of()));
+  }
+
+  private Future<Reply> rated(Turn t, CaseView c, int score) {
+    String text = "感谢您对事项 " + c.id() + " 的评价（" + Rating.label(score) + "）！"
+        + (Rating.needsFollowUp(score) ? "很抱歉没有让您满意，工作人员会在三个工作日内回访您，了解问题并改进。" : "祝您生活顺利。");
+    return logged(t, new Reply(text, c.category(), 1.0, false, List.of(), List.of(), Set.of(), null), "rated", null, null, c.id());
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static List<Reply.Suggestion> suggestions(List<SearchHit> hits, String except, int max) {
+    List<Reply.Suggestion> out = new ArrayList<>();
+    Set<String> titles = new HashSet<>();
+    for (SearchHit h : hits) {
+      if (out.size() == max) {
+        break;
+      }
+      if (h.id().equals(except) || !titles.add(h.title())) {
+        continue;
+      }
+      out.add(new Reply.Suggestion(out.size() + 1, h.id(), h.law() != null ? "《" + KnowledgeEntry.shortLawTitle(h.law()) + "》" + h.title() : h.title()));
+    }
+    return out;
+  }
+
+  private static String list(List<Reply.Suggestion> items) {
+    StringBuilder sb = new StringBuilder();
+    items.forEach(i -> sb.append(i.n()).append(". ").append(i.title()).append('\n'));
+    return sb.toString();
+  }
+
+  private String assignedText(CaseView c) {
+    if (c.advisorId() == null) {
+      return "现在是非值班时间，工作人员上班后会尽快联系您。";
+    }
+    ZonedDateTime due = c.firstResponseDue().atZone(config.zone());
+    return advisorText(c) + "会在 " + DUE.format(due) + " 前首次回复您。";
+  }
+
+  private static String advisorText(CaseView c) {
+    return c.advisorName() == null ? "工作人员" : c.advisorRole().label() + c.advisorName();
+  }
+
+  private static String caseLine(CaseView open) {
+    return open == null ? "" : "\n\n您有正在办理的事项 " + open.id() + "（" + open.status().label() + "），您发的消息会转给负责的顾问。";
+  }
+
+  private static Reply.CaseRef ref(CaseView c) {
+    return new Reply.CaseRef(c.id(), c.status().id(), c.status().label(), c.advisorName(), c.advisorRole() == null ? null : c.advisorRole().label());
+  }
+
+  private static Reply plain(String text, Set<Reply.Action> actions) {
+    return new Reply(text, null, 0, false, List.of(), List.of(), actions, null);
+  }
+
+  private Future<Reply> done(Turn t, String text, String outcome, Set<Reply.Action> actions) {
+    Reply r = new Reply(text, null, 0, false, List.of(), List.of(), actions, t.open() == null ? null : ref(t.open()));
+    return logged(t, r, outcome, null, null, t.open() == null ? null : t.open().id());
+  }
+
+  /** Records the turn for the administrators; a failure to record is logged and does not fail the reply. */
+  private Future<Reply> logged(Turn t, Reply r, String outcome, String entryId, Double score, String caseId) {
+    String text = t.in().text().length() > 2000 ? t.in().text().substring(0, 2000) : t.in().text();
+    Tuple row = Tuple.tuple().addValue(SqlTime.param(Instant.now(clock))).addValue(t.in().channel()).addValue(t.in().userRef()).addValue(text)
+        .addValue(r.category() == null ? null : r.category().id()).addValue(r.category() == null ? null : r.confidence()).addValue(r.urgent())
+        .addValue(outcome).addValue(entryId).addValue(score).addValue(caseId);
+    pool.preparedQuery(SQL.get("turn_insert")).execute(row).onFailure(e -> log.warn("could not log a turn: {}", e.toString()));
+    return Future.succeededFuture(r);
+  }
+}

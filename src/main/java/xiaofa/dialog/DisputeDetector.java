@@ -1,0 +1,7 @@
+package xiaofa.dialog;
+
+public final class DisputeDetector {
+  public boolean isDispute(String normalisedText) {
+    return false;
+  }
+}
