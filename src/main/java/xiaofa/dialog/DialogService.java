@@ -34,6 +34,7 @@ import xiaofa.knowledge.KnowledgeService;
 import xiaofa.knowledge.SearchHit;
 import xiaofa.knowledge.SearchRequest;
 import xiaofa.platform.AppConfig;
+import xiaofa.platform.Database;
 import xiaofa.platform.SqlStatements;
 import xiaofa.platform.SqlTime;
 
@@ -501,7 +502,7 @@ public final class DialogService {
     Tuple row = Tuple.tuple().addValue(SqlTime.param(Instant.now(clock))).addValue(t.in().channel()).addValue(t.in().userRef()).addValue(text)
         .addValue(r.category() == null ? null : r.category().id()).addValue(r.category() == null ? null : r.confidence()).addValue(r.urgent())
         .addValue(outcome).addValue(entryId).addValue(score).addValue(caseId);
-    pool.preparedQuery(SQL.get("turn_insert")).execute(row).onFailure(e -> log.warn("could not log a turn: {}", e.toString()));
+    Database.execute(pool, SQL.get("turn_insert"), row).onFailure(e -> log.warn("could not log a turn: {}", e.toString()));
     return Future.succeededFuture(r);
   }
 }

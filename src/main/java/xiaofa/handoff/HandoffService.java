@@ -30,6 +30,7 @@ import xiaofa.outbox.Outbox;
 import xiaofa.outbox.OutboxMessage;
 import xiaofa.platform.ApiException;
 import xiaofa.platform.AppConfig;
+import xiaofa.platform.Database;
 import xiaofa.platform.SqlStatements;
 import xiaofa.platform.SqlTime;
 
@@ -106,7 +107,7 @@ public final class HandoffService {
   }
 
   public Future<List<Advisor>> advisors() {
-    return pool.withConnection(this::advisors);
+    return pool.withTransaction(this::advisors);
   }
 
   private Future<List<Advisor>> advisors(SqlConnection c) {
@@ -193,7 +194,7 @@ public final class HandoffService {
 
   /** The resident's open case in this channel, if any. */
   public Future<Optional<CaseView>> openCaseOf(String channel, String userRef) {
-    return pool.withConnection(c -> openCaseOf(c, channel, userRef));
+    return pool.withTransaction(c -> openCaseOf(c, channel, userRef));
   }
 
   private Future<Optional<CaseView>> openCaseOf(SqlConnection c, String channel, String userRef) {
@@ -203,12 +204,11 @@ public final class HandoffService {
 
   /** The resident's latest cases in this channel, newest first. */
   public Future<List<CaseView>> casesOf(String channel, String userRef, int limit) {
-    return pool.preparedQuery(SQL.get("case_columns") + " WHERE c.channel = ? AND c.user_ref = ? ORDER BY c.created_at DESC, c.id DESC")
-        .execute(Tuple.of(channel, userRef)).map(rows -> all(rows).stream().limit(limit).toList());
+    return Database.execute(pool, SQL.get("case_columns") + " WHERE c.channel = ? AND c.user_ref = ? ORDER BY c.created_at DESC, c.id DESC", Tuple.of(channel, userRef)).map(rows -> all(rows).stream().limit(limit).toList());
   }
 
   public Future<Optional<CaseView>> find(String caseId) {
-    return pool.withConnection(c -> find(c, caseId));
+    return pool.withTransaction(c -> find(c, caseId));
   }
 
   private Future<Optional<CaseView>> find(SqlConnection c, String caseId) {
@@ -217,7 +217,7 @@ public final class HandoffService {
 
   /** The case's timeline, oldest first. */
   public Future<List<CaseEvent>> timeline(String caseId) {
-    return pool.preparedQuery(SQL.get("events")).execute(Tuple.of(caseId)).map(rows -> {
+    return Database.execute(pool, SQL.get("events"), Tuple.of(caseId)).map(rows -> {
       List<CaseEvent> out = new ArrayList<>();
       for (Row r : rows) {
         String data = r.getString("data");
@@ -343,7 +343,7 @@ public final class HandoffService {
 
   /** Open follow-up tasks (ratings of 2 or less), soonest due first. */
   public Future<List<JsonObject>> openFollowUps() {
-    return pool.query(SQL.get("follow_ups_open")).execute().map(rows -> {
+    return Database.execute(pool, SQL.get("follow_ups_open")).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("case", r.getString("case_id")).put("rating", r.getInteger("rating"))
           .put("dueAt", SqlTime.instant(r, "due_at").toString())));
@@ -360,9 +360,8 @@ public final class HandoffService {
    */
   public Future<Integer> checkSla() {
     Instant now = clock.instant();
-    return pool.preparedQuery(SQL.get("case_columns") + " WHERE c.status IN ('new', 'assigned') AND c.first_response_at IS NULL AND c.first_response_due < ?"
-            + " AND c.escalations < " + MAX_ESCALATIONS + " ORDER BY c.first_response_due")
-        .execute(Tuple.of(SqlTime.param(now)))
+    return Database.execute(pool, SQL.get("case_columns") + " WHERE c.status IN ('new', 'assigned') AND c.first_response_at IS NULL AND c.first_response_due < ?"
+            + " AND c.escalations < " + MAX_ESCALATIONS + " ORDER BY c.first_response_due", Tuple.of(SqlTime.param(now)))
         .compose(rows -> {
           Future<Integer> chain = Future.succeededFuture(0);
           for (CaseView c : all(rows)) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import xiaofa.platform.Database;
 import xiaofa.platform.SqlStatements;
 import xiaofa.platform.SqlTime;
 
@@ -128,10 +129,10 @@ public final class Outbox {
         .addValue(SqlTime.param(now)).addValue(SqlTime.param(now))
         .addValue(SqlTime.param(now)).addValue(SqlTime.param(now))
         .addValue(options.batch());
-    return pool.preparedQuery(SQL.get("claim")).execute(claim)
+    return Database.execute(pool, SQL.get("claim"), claim)
         .compose(updated -> updated.rowCount() == 0
             ? Future.succeededFuture(List.<OutboxMessage>of())
-            : pool.preparedQuery(SQL.get("claimed")).execute(Tuple.of(token)).map(rows -> {
+            : Database.execute(pool, SQL.get("claimed"), Tuple.of(token)).map(rows -> {
                 List<OutboxMessage> out = new ArrayList<>();
                 for (Row r : rows) {
                   out.add(new OutboxMessage(r.getLong("id"), r.getString("channel"), r.getString("recipient"), r.getString("kind"),
@@ -167,14 +168,13 @@ public final class Outbox {
     Instant now = clock.instant();
     switch (d.result()) {
       case SENT:
-        return pool.preparedQuery(SQL.get("sent")).execute(Tuple.of(SqlTime.param(now), m.id(), token)).mapEmpty();
+        return Database.execute(pool, SQL.get("sent"), Tuple.of(SqlTime.param(now), m.id(), token)).mapEmpty();
       case RETRY:
         if (m.attempts() + 1 < options.maxAttempts()) {
           Duration wait = backoff(m.attempts() + 1);
           log.info("outbox message {} ({} to {}) not delivered, attempt {}: {}; next try in {} s",
               m.id(), m.kind(), m.channel(), m.attempts() + 1, d.detail(), wait.toSeconds());
-          return pool.preparedQuery(SQL.get("retry"))
-              .execute(Tuple.of(SqlTime.param(now.plus(wait)), abbreviate(d.detail()), m.id(), token)).mapEmpty();
+          return Database.execute(pool, SQL.get("retry"), Tuple.of(SqlTime.param(now.plus(wait)), abbreviate(d.detail()), m.id(), token)).mapEmpty();
         }
         return giveUp(m, token, "failed", "gave up after " + options.maxAttempts() + " attempts: " + d.detail());
       default:
@@ -184,7 +184,7 @@ public final class Outbox {
 
   private Future<Void> giveUp(OutboxMessage m, String token, String status, String reason) {
     log.warn("outbox message {} ({} to {} in {}) {}: {}", m.id(), m.kind(), m.caseId() == null ? "-" : m.caseId(), m.channel(), status, reason);
-    return pool.preparedQuery(SQL.get("give_up")).execute(Tuple.of(status, abbreviate(reason), m.id(), token))
+    return Database.execute(pool, SQL.get("give_up"), Tuple.of(status, abbreviate(reason), m.id(), token))
         .compose(rows -> {
           if (rows.rowCount() == 0) {
             return Future.succeededFuture();
@@ -207,7 +207,7 @@ public final class Outbox {
 
   /** Messages not yet sent (for /ready and tests). */
   public Future<Long> pendingCount() {
-    return pool.query(SQL.get("pending_count")).execute().map(rows -> rows.iterator().next().getLong("n"));
+    return Database.execute(pool, SQL.get("pending_count")).map(rows -> rows.iterator().next().getLong("n"));
   }
 
   private static String abbreviate(String s) {

@@ -75,7 +75,7 @@ class HandoffServiceTest {
 
   private List<Row> rows(String sql) throws Exception {
     List<Row> out = new ArrayList<>();
-    db.pool().query(sql).execute().await(10, TimeUnit.SECONDS).forEach(out::add);
+    Database.execute(db.pool(), sql).await(10, TimeUnit.SECONDS).forEach(out::add);
     return out;
   }
 

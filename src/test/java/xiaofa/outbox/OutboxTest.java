@@ -49,7 +49,7 @@ class OutboxTest {
   }
 
   private long count(String where) throws Exception {
-    return db.pool().query("SELECT COUNT(*) AS n FROM outbox WHERE " + where).execute().await(10, TimeUnit.SECONDS).iterator().next().getLong("n");
+    return Database.execute(db.pool(), "SELECT COUNT(*) AS n FROM outbox WHERE " + where).await(10, TimeUnit.SECONDS).iterator().next().getLong("n");
   }
 
   /** A sender that fails the first {@code failures} attempts of each message and records what it delivered. */

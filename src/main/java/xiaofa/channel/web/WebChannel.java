@@ -22,6 +22,7 @@ import xiaofa.handoff.Areas;
 import xiaofa.outbox.ChannelSender;
 import xiaofa.outbox.OutboxMessage;
 import xiaofa.platform.ApiException;
+import xiaofa.platform.Database;
 import xiaofa.platform.SqlStatements;
 import xiaofa.platform.SqlTime;
 
@@ -137,7 +138,7 @@ public final class WebChannel implements ChannelSender {
     } catch (NumberFormatException e) {
       throw ApiException.badRequest("after_invalid", "参数 after 应为消息编号（整数）。");
     }
-    return pool.preparedQuery(SQL.get("inbox")).execute(Tuple.of(user, after)).map(rows -> {
+    return Database.execute(pool, SQL.get("inbox"), Tuple.of(user, after)).map(rows -> {
       JsonArray out = new JsonArray();
       for (Row row : rows) {
         out.add(new JsonObject().put("id", row.getLong("id")).put("kind", row.getString("kind")).put("text", row.getString("text"))
@@ -182,8 +183,7 @@ public final class WebChannel implements ChannelSender {
   /** Delivery into the web mailbox; the outbox id makes a repeated delivery a no-op. */
   @Override
   public Future<Delivery> send(OutboxMessage m) {
-    return pool.preparedQuery(SQL.get("deliver"))
-        .execute(Tuple.of(m.id(), m.recipient(), m.kind(), m.caseId(), m.text(), SqlTime.param(clock.instant())))
+    return Database.execute(pool, SQL.get("deliver"), Tuple.of(m.id(), m.recipient(), m.kind(), m.caseId(), m.text(), SqlTime.param(clock.instant())))
         .map(r -> Delivery.sent());
   }
 }
