@@ -3,6 +3,10 @@ package xiaofa;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
@@ -25,6 +29,7 @@ import xiaofa.platform.AppConfig;
 import xiaofa.platform.ConfigLoader;
 import xiaofa.platform.Database;
 import xiaofa.platform.HttpVerticle;
+import xiaofa.platform.Metrics;
 import xiaofa.platform.Readiness;
 
 /**
@@ -46,7 +51,12 @@ public final class Main {
       System.exit(2);
       return;
     }
-    start(Vertx.vertx(), config, Clock.systemUTC())
+    PrometheusMeterRegistry metrics = Metrics.create();
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics))
+        .build();
+    start(vertx, config, Clock.systemUTC(), metrics)
         .onSuccess(app -> Runtime.getRuntime().addShutdownHook(new Thread(() -> app.stop().await())))
         .onFailure(e -> {
           log.error("xiaofa failed to start", e);
@@ -76,6 +86,10 @@ public final class Main {
 
   /** Builds and starts everything on {@code vertx}; tests call this with their own config and clock. */
   public static Future<App> start(Vertx vertx, AppConfig config, Clock clock) {
+    return start(vertx, config, clock, Metrics.create());
+  }
+
+  static Future<App> start(Vertx vertx, AppConfig config, Clock clock, PrometheusMeterRegistry metrics) {
     long t0 = System.nanoTime();
     return Database.open(vertx, config.db(), config.dataDir()).compose(db -> {
       Embedder embedder = config.search().vectors() ? new BgeSmallZhEmbedder() : null;
@@ -83,9 +97,9 @@ public final class Main {
       KnowledgeSources sources = new KnowledgeSources(config.knowledge().dir(), config.knowledge().lawsDir(), index.salt());
       KnowledgeService knowledge = new KnowledgeService(vertx, sources, index, config.search().threads(), config.search().cacheSize());
       Areas areas = sources.readFile(Areas.FILE).map(Areas::parse).orElse(Areas.NONE);
-      Outbox outbox = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT);
-      HandoffService handoff = new HandoffService(vertx, db.pool(), outbox, clock, config.handoff(), areas);
-      DialogService dialog = new DialogService(vertx, knowledge, handoff, db.pool(), clock, config.handoff());
+      Outbox outbox = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT, metrics);
+      HandoffService handoff = new HandoffService(vertx, db.pool(), outbox, clock, config.handoff(), areas, metrics);
+      DialogService dialog = new DialogService(vertx, knowledge, handoff, db.pool(), clock, config.handoff(), metrics);
       WebChannel web = new WebChannel(dialog, areas, db.pool(), clock);
       outbox.register(web);
 
@@ -107,10 +121,10 @@ public final class Main {
       Future<String> http;
       if (port[0] == 0) {
         // a random port (tests): one instance, so the port is known
-        HttpVerticle verticle = new HttpVerticle(config.http(), mounts, readiness);
+        HttpVerticle verticle = new HttpVerticle(config.http(), mounts, readiness, metrics);
         http = vertx.deployVerticle(verticle).andThen(ar -> port[0] = verticle.actualPort());
       } else {
-        http = vertx.deployVerticle(() -> new HttpVerticle(config.http(), mounts, readiness), new DeploymentOptions().setInstances(config.http().instances()));
+        http = vertx.deployVerticle(() -> new HttpVerticle(config.http(), mounts, readiness, metrics), new DeploymentOptions().setInstances(config.http().instances()));
       }
       return roster.compose(n -> http).map(id -> {
         log.info("xiaofa listening on http://{}:{} ({} ms); loading knowledge", config.http().host(), port[0], (System.nanoTime() - t0) / 1_000_000);

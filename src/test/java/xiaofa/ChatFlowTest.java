@@ -197,6 +197,9 @@ class ChatFlowTest {
     HttpResponse<Buffer> after = client.get("/api/chat/messages?user=web-x&after=abc").send().await(10, TimeUnit.SECONDS);
     assertEquals("after_invalid", after.bodyAsJsonObject().getString("error"));
     assertEquals(200, client.get("/api/areas").send().await(10, TimeUnit.SECONDS).statusCode());
+    String metrics = client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
+    assertTrue(metrics.contains("xiaofa_turns_total{"), "turns are counted for Prometheus");
+    assertTrue(metrics.contains("jvm_memory_used_bytes"));
     assertTrue(client.get("/").send().await(10, TimeUnit.SECONDS).bodyAsString().contains("小法"), "the simulator page is served at /");
   }
 }

@@ -2,6 +2,7 @@ package xiaofa.dialog;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -72,7 +73,10 @@ public final class DialogService {
   private final AtomicReference<Brain> brain = new AtomicReference<>();
   private final AtomicReference<Future<Brain>> training = new AtomicReference<>();
 
-  public DialogService(Vertx vertx, KnowledgeService knowledge, HandoffService handoff, Pool pool, Clock clock, AppConfig.Handoff config) {
+  private final MeterRegistry metrics;
+
+  public DialogService(Vertx vertx, KnowledgeService knowledge, HandoffService handoff, Pool pool, Clock clock, AppConfig.Handoff config, MeterRegistry metrics) {
+    this.metrics = metrics;
     this.knowledge = knowledge;
     this.handoff = handoff;
     this.pool = pool;
@@ -498,6 +502,7 @@ public final class DialogService {
 
   /** Records the turn for the administrators; a failure to record is logged and does not fail the reply. */
   private Future<Reply> logged(Turn t, Reply r, String outcome, String entryId, Double score, String caseId) {
+    metrics.counter("xiaofa.turns", "channel", t.in().channel(), "outcome", outcome).increment();
     String text = t.in().text().length() > 2000 ? t.in().text().substring(0, 2000) : t.in().text();
     Tuple row = Tuple.tuple().addValue(SqlTime.param(Instant.now(clock))).addValue(t.in().channel()).addValue(t.in().userRef()).addValue(text)
         .addValue(r.category() == null ? null : r.category().id()).addValue(r.category() == null ? null : r.confidence()).addValue(r.urgent())

@@ -1,5 +1,6 @@
 package xiaofa.handoff;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -57,7 +58,10 @@ public final class HandoffService {
   private final List<CaseEventSink> sinks = new CopyOnWriteArrayList<>();
   private long slaTimer = -1;
 
-  public HandoffService(Vertx vertx, Pool pool, Outbox outbox, Clock clock, AppConfig.Handoff config, Areas areas) {
+  private final MeterRegistry metrics;
+
+  public HandoffService(Vertx vertx, Pool pool, Outbox outbox, Clock clock, AppConfig.Handoff config, Areas areas, MeterRegistry metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.pool = pool;
     this.outbox = outbox;
@@ -177,6 +181,9 @@ public final class HandoffService {
         .andThen(ar -> {
           if (ar.succeeded()) {
             CaseView c = ar.result();
+            if (events.get(0).kind().equals(CaseEvent.CREATED)) {
+              metrics.counter("xiaofa.cases.opened", "channel", c.channel(), "urgent", Boolean.toString(c.urgent())).increment();
+            }
             log.info("case {} {} in {}: {}{} -> {}", c.id(), events.get(0).kind().equals(CaseEvent.CREATED) ? "opened" : "continued",
                 c.channel(), c.category().id(), c.urgent() ? " URGENT" : "", c.advisorId() == null ? "unassigned" : c.advisorId());
           }
@@ -337,6 +344,7 @@ public final class HandoffService {
             f = f.compose(v -> tx.preparedQuery(SQL.get("follow_up_insert")).execute(Tuple.of(id, score, SqlTime.param(now), SqlTime.param(now.plus(Duration.ofDays(3))))))
                 .compose(v -> event(tx, events, id, CaseEvent.FOLLOW_UP, "system", "评价为“" + Rating.label(score) + "”，已建立回访任务", null));
           }
+          metrics.counter("xiaofa.ratings", "score", Integer.toString(score)).increment();
           return f.compose(v -> tell(tx, id, events)).map(Optional::of);
         }));
   }
@@ -398,6 +406,7 @@ public final class HandoffService {
             .compose(v -> tell(tx, c.id(), events))
             .map(v -> {
               log.warn("case {} first response overdue; escalation {} from {} to {}", c.id(), c.escalations() + 1, c.advisorId(), advisorId);
+              metrics.counter("xiaofa.cases.escalated").increment();
               return true;
             });
       });

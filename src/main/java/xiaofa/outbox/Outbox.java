@@ -1,5 +1,6 @@
 package xiaofa.outbox;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +60,12 @@ public final class Outbox {
   private boolean running;
   private boolean again;
 
-  public Outbox(Vertx vertx, Pool pool, Clock clock, Options options) {
+  private final MeterRegistry metrics;
+  private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+
+  public Outbox(Vertx vertx, Pool pool, Clock clock, Options options, MeterRegistry metrics) {
+    this.metrics = metrics;
+    metrics.gauge("xiaofa.outbox.pending", pending);
     this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
@@ -90,7 +96,12 @@ public final class Outbox {
 
   /** Starts dispatching on this node. */
   public void start() {
-    timer = vertx.setPeriodic(options.poll().toMillis(), id -> poke());
+    timer = vertx.setPeriodic(options.poll().toMillis(), id -> {
+      poke();
+      if (round.get() % 15 == 0) {
+        pendingCount().onSuccess(pending::set);
+      }
+    });
   }
 
   public void stop() {
@@ -166,6 +177,7 @@ public final class Outbox {
 
   private Future<Void> record(OutboxMessage m, String token, ChannelSender.Delivery d) {
     Instant now = clock.instant();
+    metrics.counter("xiaofa.outbox.deliveries", "channel", m.channel(), "result", d.result().name().toLowerCase(java.util.Locale.ROOT)).increment();
     switch (d.result()) {
       case SENT:
         return Database.execute(pool, SQL.get("sent"), Tuple.of(SqlTime.param(now), m.id(), token)).mapEmpty();

@@ -1,5 +1,6 @@
 package xiaofa.platform;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Serves HTTP: {@code /health}, {@code /ready} and the sub-routers the capabilities contribute. It only mounts;
+ * Serves HTTP: {@code /health}, {@code /ready}, {@code /metrics} and the sub-routers the capabilities contribute. It only mounts;
  * each capability owns its routes, guards and handlers.
  */
 public final class HttpVerticle extends VerticleBase {
@@ -24,19 +25,22 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig.Http config;
   private final List<Mount> mounts;
   private final List<Readiness> readiness;
+  private final PrometheusMeterRegistry metrics;
   private HttpServer server;
 
-  public HttpVerticle(AppConfig.Http config, List<Mount> mounts, List<Readiness> readiness) {
+  public HttpVerticle(AppConfig.Http config, List<Mount> mounts, List<Readiness> readiness, PrometheusMeterRegistry metrics) {
     this.config = config;
     this.mounts = List.copyOf(mounts);
     this.readiness = List.copyOf(readiness);
+    this.metrics = metrics;
   }
 
   /** The whole router; tests use it too. */
-  public static Router router(Vertx vertx, List<Mount> mounts, List<Readiness> readiness) {
+  public static Router router(Vertx vertx, List<Mount> mounts, List<Readiness> readiness, PrometheusMeterRegistry metrics) {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> ready(ctx, readiness));
+    router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     for (Mount m : mounts) {
       router.route(m.prefix() + "/*").subRouter(m.routes().apply(vertx));
     }
@@ -48,7 +52,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setCompressionSupported(true));
-    return server.requestHandler(router(vertx, mounts, readiness)).listen(config.port());
+    return server.requestHandler(router(vertx, mounts, readiness, metrics)).listen(config.port());
   }
 
   /** The port the server listens on (useful when configured as 0). */

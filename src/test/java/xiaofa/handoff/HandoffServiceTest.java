@@ -61,9 +61,9 @@ class HandoffServiceTest {
 
   private HandoffService service(String kind) throws Exception {
     db = Database.open(vertx, TestDatabases.fresh(kind), Path.of("target")).await(60, TimeUnit.SECONDS);
-    outbox = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT);
+    outbox = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     AppConfig.Handoff config = new AppConfig.Handoff(Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofSeconds(30), ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(30));
-    HandoffService s = new HandoffService(vertx, db.pool(), outbox, clock, config, Areas.parse(AREAS));
+    HandoffService s = new HandoffService(vertx, db.pool(), outbox, clock, config, Areas.parse(AREAS), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     assertEquals(5, s.loadRosterIfEmpty(Roster.parse(ROSTER)).await(10, TimeUnit.SECONDS));
     assertEquals(0, s.loadRosterIfEmpty(Roster.parse(ROSTER)).await(10, TimeUnit.SECONDS), "the roster loads on first start only");
     return s;

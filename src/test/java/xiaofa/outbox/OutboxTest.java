@@ -41,7 +41,7 @@ class OutboxTest {
 
   private Outbox outbox(String kind) throws Exception {
     db = Database.open(vertx, TestDatabases.fresh(kind), Path.of("target")).await(60, TimeUnit.SECONDS);
-    return new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT);
+    return new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   private static OutboxMessage msg(String recipient, String key) {
@@ -137,7 +137,7 @@ class OutboxTest {
   @DisplayName("lets two nodes dispatch at once without sending any message twice")
   void twoNodes(String kind) throws Exception {
     Outbox first = outbox(kind);
-    Outbox second = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT);
+    Outbox second = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     FlakySender sender = new FlakySender(0);
     first.register(sender);
     second.register(sender);
