@@ -197,6 +197,7 @@ class ChatFlowTest {
     HttpResponse<Buffer> after = client.get("/api/chat/messages?user=web-x&after=abc").send().await(10, TimeUnit.SECONDS);
     assertEquals("after_invalid", after.bodyAsJsonObject().getString("error"));
     assertEquals(200, client.get("/api/areas").send().await(10, TimeUnit.SECONDS).statusCode());
+    chat("web-metrics", "你好");
     String metrics = client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
     assertTrue(metrics.contains("xiaofa_turns_total{"), "turns are counted for Prometheus");
     assertTrue(metrics.contains("jvm_memory_used_bytes"));
