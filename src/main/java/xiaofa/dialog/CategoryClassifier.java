@@ -17,32 +17,41 @@ import xiaofa.knowledge.RoutingExample;
 import xiaofa.knowledge.SearchHit;
 
 /**
- * Routes a resident's question into one of the 11 {@link Category categories}. A multinomial logistic regression over
- * hashed character 1–3-grams (Chinese has no spaces) is trained on the knowledge base: the labelled routing examples,
- * the publicity Q&As (their {@code category}), the power list and disclosure pages (administrative) and the law
- * articles (by {@link LawCategories}). At question time its scores are combined with a vote of the search hits the
- * dialog retrieved anyway, and turned into probabilities by a temperature, so that the confidence is calibrated.
+ * Routes a resident's question into one of the 11 {@link Category categories}.
  *
- * <p>Immutable and thread-safe: build one per knowledge generation with {@link #train} (blocking, about a second) and
- * share it; {@link #classify} does no I/O.
+ * <p>A multinomial logistic regression over hashed character unigrams and bigrams (Chinese has no spaces) is trained
+ * on the knowledge base: the labelled routing examples, the publicity Q&As (by their {@code category}), the power list
+ * and disclosure pages (administrative) and the law articles (by {@link LawCategories}). At question time the law
+ * articles among the search hits the dialog retrieved anyway vote with their categories: retrieval finds the articles
+ * a lawyer would cite even when the resident's words are not the law's. (The other hits do not vote: the model has
+ * learnt those entries' words already, and their vote did not help on the development questions.) A temperature
+ * makes the result a calibrated probability.
+ *
+ * <p>Immutable and thread-safe: build one per knowledge generation with {@link #train} (blocking, about a second with
+ * the law corpus) and share it; {@link #classify} does no I/O and takes microseconds.
  */
 public final class CategoryClassifier {
   private static final Category[] CATEGORIES = Category.values();
   private static final int K = CATEGORIES.length;
-  private static final int DIMENSION = 1 << 18;
-  static final int MIN_N = Integer.getInteger("xf.min", 1);
-  static final int MAX_N = Integer.getInteger("xf.max", 3);
+  private static final int DIMENSION = 1 << 17;
 
   /**
-   * The tunables. Training weights: what a routing example or a question counts as 1; {@code bodyWeight} for the
-   * body of a publicity, power or disclosure entry, {@code lawWeight} for a law article (formal language, and far
-   * more of them than of anything else); {@code classBalance} in [0, 1] evens out the categories' total weights (1:
-   * equal), so that 1,260 民法典 articles do not become a prior. Question time: {@code temperature} divides the
-   * model's scores, {@code hitWeight} multiplies the log of the hits' smoothed, score-weighted category vote.
+   * The tunables.
    *
-   * <p>The three question-time constants were fitted on the development questions (negative log-likelihood and
-   * accuracy, bench/routing-eval.sh --sweep): they are the only values learnt from data that the service does not
-   * ship. The training constants were chosen on the same sweep among a few round values.
+   * <p>Training: a routing example, an entry's title or one of its questions weighs 1; {@code bodyWeight} is the
+   * weight of the body of a publicity, power or disclosure entry, {@code lawWeight} of a law article (formal language,
+   * and far more of them than of anything else); {@code classBalance} in [0, 1] evens out the categories' total
+   * weights (1: equal), so that the 400-odd contract articles of 民法典 do not outweigh everything else.
+   *
+   * <p>Question time: without law hits, the model's scores are divided by {@code textTemperature}; with law hits, by
+   * {@code temperature}, plus {@code lawHitWeight} times the logarithm of the law hits' category shares
+   * (score-weighted, each category smoothed by {@code hitSmoothing}). The two temperatures differ because the vote
+   * brings confidence of its own, so the model's part must be softer when it is there.
+   *
+   * <p>The four question-time constants were fitted on the development questions (bench/routing-eval.sh --sweep:
+   * accuracy, then log-likelihood and calibration error) and rounded; the training constants are round values that did
+   * as well as any on the same sweep. So few numbers hardly over-fit 447 questions, and the optimum is flat (the
+   * sweep also prints accuracy on odd and even ids); the held-out set will tell.
    */
   record Tuning(
       double lawWeight,
@@ -51,15 +60,16 @@ public final class CategoryClassifier {
       double regularisation,
       int epochs,
       double learningRate,
+      double textTemperature,
       double temperature,
-      double hitWeight,
+      double lawHitWeight,
       double hitSmoothing) {
-    static final Tuning DEFAULT = new Tuning(0.3, 0.3, 0.7, 1e-5, 12, 0.5, 1.0, 0.5, 0.3);
+    static final Tuning DEFAULT = new Tuning(0.3, 1.0, 1.0, 1e-5, 12, 0.5, 0.75, 1.0, 0.6, 0.3);
   }
 
   /**
-   * The category of a question, its calibrated probability (≈ the chance the category is right) and the
-   * probabilities of all categories, summing to 1.
+   * The category of a question, its calibrated probability (≈ the chance that the category is right) and the
+   * probabilities of all 11 categories, which sum to 1.
    */
   public record Prediction(Category category, double confidence, Map<Category, Double> probabilities) {
     public Prediction {
@@ -67,58 +77,59 @@ public final class CategoryClassifier {
     }
   }
 
+  /** A labelled training text and its weight. */
+  record Doc(String text, Category category, double weight) {}
+
   private final float[][] weights;
-  private final double[] bias;
   private final float[] idf;
   private final Map<String, Category> entryCategories;
   private final Tuning tuning;
 
-  private CategoryClassifier(float[][] weights, double[] bias, float[] idf, Map<String, Category> entryCategories, Tuning tuning) {
+  private CategoryClassifier(float[][] weights, float[] idf, Map<String, Category> entryCategories, Tuning tuning) {
     this.weights = weights;
-    this.bias = bias;
     this.idf = idf;
     this.entryCategories = entryCategories;
     this.tuning = tuning;
   }
 
-  /** Trains on {@code kb}. Blocking (about a second for the knowledge base with the law corpus); deterministic. */
+  /** Trains on the routing examples and entries of {@code kb}. Blocking; deterministic. */
   public static CategoryClassifier train(KnowledgeBase kb) {
     return train(kb, Tuning.DEFAULT);
   }
 
   static CategoryClassifier train(KnowledgeBase kb, Tuning tuning) {
     List<Doc> docs = documents(kb, tuning);
-    double[] classTotals = new double[K];
-    docs.forEach(d -> classTotals[d.category().ordinal()] += d.weight());
-    double mean = Arrays.stream(classTotals).filter(t -> t > 0).average().orElse(1);
-
     List<Vector> xs = new ArrayList<>(docs.size());
+    // document frequencies weighted like the documents, so that 3,000 law articles do not decide which words are common
     float[] df = new float[DIMENSION];
+    double total = 0;
+    double[] classTotals = new double[K];
     for (Doc d : docs) {
       Vector v = Vector.counts(TextNormaliser.normalise(d.text()));
       xs.add(v);
       for (int f : v.index) {
-        df[f]++;
+        df[f] += d.weight();
       }
+      total += d.weight();
+      classTotals[d.category().ordinal()] += d.weight();
     }
     float[] idf = new float[DIMENSION];
     for (int f = 0; f < DIMENSION; f++) {
-      idf[f] = (float) (Math.log((docs.size() + 1.0) / (df[f] + 1.0)) + 1.0);
+      idf[f] = (float) (Math.log((total + 1) / (df[f] + 1)) + 1);
     }
     xs.replaceAll(v -> v.weighted(idf));
-
-    float[][] w = new float[K][DIMENSION];
-    double[] b = new double[K];
-    double[] sampleWeight = new double[docs.size()];
+    double mean = Arrays.stream(classTotals).filter(t -> t > 0).average().orElse(1);
+    double[] sampleWeights = new double[docs.size()];
     for (int i = 0; i < docs.size(); i++) {
       Doc d = docs.get(i);
-      sampleWeight[i] = d.weight() * Math.pow(mean / classTotals[d.category().ordinal()], tuning.classBalance());
+      sampleWeights[i] = d.weight() * Math.pow(mean / classTotals[d.category().ordinal()], tuning.classBalance());
     }
-    sgd(xs, docs, sampleWeight, w, b, tuning);
-    return new CategoryClassifier(w, b, idf, entryCategories(kb), tuning);
+    float[][] w = new float[K][DIMENSION];
+    sgd(xs, docs, sampleWeights, w, tuning);
+    return new CategoryClassifier(w, idf, entryCategories(kb), tuning);
   }
 
-  /** The training documents: routing examples, and the titles, questions and bodies of the entries, weighted. */
+  /** The training documents: the routing examples, and the titles, questions and bodies of the entries, weighted. */
   static List<Doc> documents(KnowledgeBase kb, Tuning tuning) {
     List<Doc> docs = new ArrayList<>();
     for (RoutingExample r : kb.routingExamples()) {
@@ -148,48 +159,47 @@ public final class CategoryClassifier {
   }
 
   /**
-   * Multinomial logistic regression by stochastic gradient descent on the weighted log-loss with L2 regularisation;
-   * the regularisation shrinks all weights through one scale factor, so that an update touches only the features the
-   * document has.
+   * Multinomial logistic regression by stochastic gradient descent on the weighted log-loss with L2 regularisation.
+   * There is no bias term: it would learn how many examples of each category the editors wrote, not how often
+   * residents ask about it. The regularisation shrinks all weights through one scale factor, so that an update
+   * touches only the features the document has.
    */
-  private static void sgd(List<Vector> xs, List<Doc> docs, double[] sampleWeight, float[][] w, double[] b, Tuning tuning) {
+  private static void sgd(List<Vector> xs, List<Doc> docs, double[] sampleWeights, float[][] w, Tuning tuning) {
     int[] order = new int[xs.size()];
     Arrays.setAll(order, i -> i);
     Random random = new Random(20240601);
     double scale = 1.0;
-    double[] z = new double[K];
+    double[] p = new double[K];
     for (int epoch = 0; epoch < tuning.epochs(); epoch++) {
       double rate = tuning.learningRate() / (1 + epoch);
       shuffle(order, random);
       for (int i : order) {
         Vector x = xs.get(i);
         for (int c = 0; c < K; c++) {
-          z[c] = b[c] + scale * x.dot(w[c]);
+          p[c] = scale * x.dot(w[c]);
         }
-        softmax(z);
+        softmax(p);
         scale *= 1 - rate * tuning.regularisation();
         int y = docs.get(i).category().ordinal();
         for (int c = 0; c < K; c++) {
-          double g = (z[c] - (c == y ? 1 : 0)) * sampleWeight[i] * rate;
-          b[c] -= g;
-          float step = (float) (g / scale);
+          float step = (float) ((p[c] - (c == y ? 1 : 0)) * sampleWeights[i] * rate / scale);
           float[] wc = w[c];
           for (int j = 0; j < x.index.length; j++) {
             wc[x.index[j]] -= step * x.value[j];
           }
         }
         if (scale < 1e-3) {
-          for (float[] wc : w) {
-            for (int f = 0; f < DIMENSION; f++) {
-              wc[f] *= (float) scale;
-            }
-          }
+          rescale(w, scale);
           scale = 1.0;
         }
       }
     }
+    rescale(w, scale);
+  }
+
+  private static void rescale(float[][] w, double scale) {
     for (float[] wc : w) {
-      for (int f = 0; f < DIMENSION; f++) {
+      for (int f = 0; f < wc.length; f++) {
         wc[f] *= (float) scale;
       }
     }
@@ -199,14 +209,15 @@ public final class CategoryClassifier {
    * Classifies a question. No I/O.
    *
    * @param normalisedText the question as {@link TextNormaliser#normalise} made it
-   * @param hits the hybrid-search hits retrieved for it, best first (any types, possibly none); their categories
-   *     vote, weighted by score
+   * @param hits the hybrid-search hits retrieved for it, best first (any types, possibly none)
    */
   public Prediction classify(String normalisedText, List<SearchHit> hits) {
     double[] logits = scores(normalisedText);
-    double[] vote = vote(hits);
+    Optional<double[]> vote = lawVote(hits);
     for (int c = 0; c < K; c++) {
-      logits[c] = logits[c] / tuning.temperature() + tuning.hitWeight() * Math.log(vote[c]);
+      logits[c] = vote.isEmpty()
+          ? logits[c] / tuning.textTemperature()
+          : logits[c] / tuning.temperature() + tuning.lawHitWeight() * Math.log(vote.get()[c]);
     }
     softmax(logits);
     Map<Category, Double> probabilities = new EnumMap<>(Category.class);
@@ -220,35 +231,37 @@ public final class CategoryClassifier {
     return new Prediction(CATEGORIES[best], logits[best], probabilities);
   }
 
-  /** The model's raw scores (logits) for a normalised text. */
+  /** The model's scores (logits) for a normalised text, before the temperature. */
   double[] scores(String normalisedText) {
     Vector x = Vector.counts(normalisedText).weighted(idf);
     double[] z = new double[K];
     for (int c = 0; c < K; c++) {
-      z[c] = bias[c] + x.dot(weights[c]);
+      z[c] = x.dot(weights[c]);
     }
     return z;
   }
 
-  /** The hits' smoothed, score-weighted share of each category; uniform without hits. */
-  double[] vote(List<SearchHit> hits) {
+  /** The smoothed, score-weighted share of each category among the law hits; empty when there are none. */
+  private Optional<double[]> lawVote(List<SearchHit> hits) {
     double[] v = new double[K];
     Arrays.fill(v, tuning.hitSmoothing());
     double total = K * tuning.hitSmoothing();
+    boolean any = false;
     for (SearchHit h : hits) {
-      Optional<Category> c = categoryOf(h);
+      Optional<Category> c = h.law() == null ? Optional.empty() : categoryOf(h);
       if (c.isPresent()) {
         v[c.get().ordinal()] += h.score();
         total += h.score();
+        any = true;
       }
     }
     for (int c = 0; c < K; c++) {
       v[c] /= total;
     }
-    return v;
+    return any ? Optional.of(v) : Optional.empty();
   }
 
-  /** The category of a hit's entry, as known from training; law articles of other corpora by their law. */
+  /** The category of a hit's entry as known from training; a law article unknown to training by its law. */
   Optional<Category> categoryOf(SearchHit h) {
     Category c = entryCategories.get(h.id());
     if (c != null) {
@@ -259,7 +272,7 @@ public final class CategoryClassifier {
 
   /** A copy with other question-time constants; the trained model is shared. */
   CategoryClassifier with(Tuning t) {
-    return new CategoryClassifier(weights, bias, idf, entryCategories, t);
+    return new CategoryClassifier(weights, idf, entryCategories, t);
   }
 
   /** The category an entry teaches: publicity by its {@code category}, power and disclosure administrative, laws by LawCategories. */
@@ -295,8 +308,6 @@ public final class CategoryClassifier {
     }
   }
 
-  record Doc(String text, Category category, double weight) {}
-
   /** A sparse feature vector: hashed n-gram ids, ascending, and their values. */
   static final class Vector {
     final int[] index;
@@ -308,31 +319,25 @@ public final class CategoryClassifier {
     }
 
     /**
-     * The character 1-, 2- and 3-grams of a text and how often each occurs. N-grams do not cross punctuation or
-     * spaces; digits are one symbol, since amounts and dates say nothing about the topic.
+     * The character unigrams and bigrams of a text and how often each occurs. Bigrams do not cross punctuation or
+     * spaces; every digit is the same symbol, since amounts and dates say nothing about the topic. (Trigrams and
+     * smartcn words were tried and did no better on the development questions.)
      */
     static Vector counts(String text) {
       Map<Integer, Integer> counts = new HashMap<>();
-      char[] window = new char[4];
-      int run = 0;
+      char previous = 0;
       for (int i = 0; i < text.length(); i++) {
         char ch = text.charAt(i);
         if (!Character.isLetterOrDigit(ch)) {
-          run = 0;
+          previous = 0;
           continue;
         }
-        window[0] = window[1];
-        window[1] = window[2];
-        window[2] = window[3];
-        window[3] = Character.isDigit(ch) ? '0' : Character.toLowerCase(ch);
-        run++;
-        for (int n = MIN_N; n <= Math.min(MAX_N, run); n++) {
-          long key = n;
-          for (int k = 4 - n; k < 4; k++) {
-            key = key << 16 | window[k];
-          }
-          counts.merge(hash(key), 1, Integer::sum);
+        char c = Character.isDigit(ch) ? '0' : Character.toLowerCase(ch);
+        counts.merge(hash(c), 1, Integer::sum);
+        if (previous != 0) {
+          counts.merge(hash(1L << 32 | (long) previous << 16 | c), 1, Integer::sum);
         }
+        previous = c;
       }
       int[] index = counts.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
       float[] value = new float[index.length];
