@@ -72,6 +72,8 @@ public final class DialogService {
   private final DisputeDetector disputes = new DisputeDetector();
   private final AtomicReference<Brain> brain = new AtomicReference<>();
   private final AtomicReference<Future<Brain>> training = new AtomicReference<>();
+  /** Trained after the dialog is ready (it embeds a few thousand examples); until then the rules decide alone. */
+  private final AtomicReference<UrgencyModel> urgencyModel = new AtomicReference<>();
 
   private final MeterRegistry metrics;
 
@@ -88,7 +90,42 @@ public final class DialogService {
 
   /** Trains the classifier on the live knowledge; completes when the dialog can answer. */
   public Future<Void> start() {
-    return brain().mapEmpty();
+    return brain().onSuccess(b -> trainUrgency()).mapEmpty();
+  }
+
+  private void trainUrgency() {
+    Optional<KnowledgeBase> kb = knowledge.live();
+    Optional<xiaofa.knowledge.Embedder> embedder = knowledge.embedder();
+    if (kb.isEmpty() || embedder.isEmpty() || kb.get().urgencyExamples().isEmpty()) {
+      log.info("urgency: rules only (no embedding model or no examples)");
+      return;
+    }
+    trainer.executeBlocking(() -> {
+      long t0 = System.nanoTime();
+      List<String> routing = kb.get().routingExamples().stream().map(e -> TextNormaliser.normalise(e.text())).toList();
+      UrgencyModel m = UrgencyModel.train(kb.get().urgencyExamples(), routing, texts -> texts.stream().map(embedder.get()::embedQuery).toList());
+      log.info("urgency model trained on {} examples in {} ms", kb.get().urgencyExamples().size() + routing.size(), (System.nanoTime() - t0) / 1_000_000);
+      return m;
+    }).onSuccess(urgencyModel::set).onFailure(e -> log.error("training the urgency model failed; rules decide alone", e));
+  }
+
+  /** The rules' verdict, joined by the embedding model's when it is trained and the vector is at hand. */
+  private Future<UrgencyDetector.Urgency> urgencyOf(String normalised) {
+    UrgencyDetector.Urgency byRules = urgency.detect(normalised);
+    UrgencyModel model = urgencyModel.get();
+    if (model == null) {
+      return Future.succeededFuture(byRules);
+    }
+    return knowledge.embed(normalised).map(v -> {
+      Optional<UrgencyDetector.Kind> kind = v.flatMap(x -> model.urgentKind(x, UrgencyModel.THRESHOLD));
+      if (kind.isEmpty() || byRules.kinds().contains(kind.get())) {
+        return byRules;
+      }
+      Set<UrgencyDetector.Kind> kinds = EnumSet.noneOf(UrgencyDetector.Kind.class);
+      kinds.addAll(byRules.kinds());
+      kinds.add(kind.get());
+      return new UrgencyDetector.Urgency(true, Set.copyOf(kinds), UrgencyDetector.guidanceFor(kinds));
+    }).otherwise(byRules);
   }
 
   public boolean isReady() {
@@ -149,10 +186,10 @@ public final class DialogService {
     String query = normalised.codePointCount(0, normalised.length()) > SearchRequest.MAX_QUERY_LENGTH
         ? normalised.substring(0, normalised.offsetByCodePoints(0, SearchRequest.MAX_QUERY_LENGTH))
         : normalised;
-    return knowledge.search(SearchRequest.of(query, SEARCH_HITS)).map(result -> {
+    return knowledge.search(SearchRequest.of(query, SEARCH_HITS)).compose(result -> urgencyOf(query).map(u -> {
       CategoryClassifier.Prediction p = b.classifier().classify(normalised, result.hits());
-      return new Understanding(p.category(), p.confidence(), urgency.detect(normalised), disputes.isDispute(normalised), result.hits());
-    });
+      return new Understanding(p.category(), p.confidence(), u, disputes.isDispute(normalised), result.hits());
+    }));
   }
 
   // ---------------------------------------------------------------- a turn
@@ -398,7 +435,10 @@ public final class DialogService {
   }
 
   private Future<Reply> caseMessage(Turn t) {
-    UrgencyDetector.Urgency u = urgency.detect(t.text());
+    return urgencyOf(t.text()).compose(u -> caseMessage(t, u));
+  }
+
+  private Future<Reply> caseMessage(Turn t, UrgencyDetector.Urgency u) {
     return handoff.residentMessage(t.open().id(), t.in().text(), u.urgent()).compose(c -> {
       String text = u.urgent()
           ? "【紧急】" + u.guidance() + "\n\n已把您的事项 " + c.id() + " 标为紧急，" + advisorText(c) + "会尽快联系您。"

@@ -95,6 +95,11 @@ final class HybridSearcher {
     }
   }
 
+  /** The question's embedding as search computes it (from the same cache), or null without an embedding model. */
+  float[] queryVector(String query) {
+    return embedder == null ? null : queryVectors.get(Synonyms.normalise(query).strip(), embedder::embedQuery);
+  }
+
   private List<SearchHit> doSearch(KnowledgeIndex.Generation g, SearchRequest r) throws IOException {
     IndexSearcher searcher = g.searcher;
     String text = Synonyms.normalise(r.query()).strip();

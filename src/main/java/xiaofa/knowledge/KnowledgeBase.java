@@ -10,14 +10,15 @@ import java.util.Map;
  * hash that names the index built from them. Immutable.
  */
 public record KnowledgeBase(
-    List<KnowledgeEntry> entries, Synonyms synonyms, List<RoutingExample> routingExamples, List<SourceProblem> problems, String contentHash) {
+    List<KnowledgeEntry> entries, Synonyms synonyms, List<RoutingExample> routingExamples, List<UrgencyExample> urgencyExamples, List<SourceProblem> problems, String contentHash) {
 
   /** No knowledge at all. */
-  public static final KnowledgeBase EMPTY = new KnowledgeBase(List.of(), Synonyms.empty(), List.of(), List.of(), "");
+  public static final KnowledgeBase EMPTY = new KnowledgeBase(List.of(), Synonyms.empty(), List.of(), List.of(), List.of(), "");
 
   public KnowledgeBase {
     entries = List.copyOf(entries);
     routingExamples = List.copyOf(routingExamples);
+    urgencyExamples = List.copyOf(urgencyExamples);
     problems = List.copyOf(problems);
   }
 

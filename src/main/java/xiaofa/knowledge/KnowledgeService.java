@@ -94,6 +94,19 @@ public final class KnowledgeService {
     return searchPool.executeBlocking(() -> searchNow(request), false);
   }
 
+  /**
+   * The question's embedding, as the search for it used (cached), on the search pool; empty when the embedding model
+   * is off.
+   */
+  public Future<Optional<float[]>> embed(String query) {
+    return searchPool.executeBlocking(() -> Optional.ofNullable(searcher.queryVector(query)), false);
+  }
+
+  /** The embedding model, when vectors are on; blocking, for training on a worker thread. */
+  public Optional<Embedder> embedder() {
+    return Optional.ofNullable(index.embedder());
+  }
+
   /** The same search, blocking; for benchmarks and evaluation tools running off the event loop. */
   public SearchResult searchNow(SearchRequest request) {
     long start = System.nanoTime();

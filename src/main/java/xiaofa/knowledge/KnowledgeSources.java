@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * hashes their bytes. Blocking: call it on the indexing thread.
  *
  * <p>Layout of the knowledge folder: {@code power-list/*.csv}, {@code disclosure/**.md}, {@code publicity/**.md},
- * {@code synonyms.txt}, {@code routing/*.txt} (labelled example questions for the category classifier); other files are not knowledge (the roster, README) and do not change the hash.
+ * {@code synonyms.txt}, {@code routing/*.txt} (labelled example questions for the category classifier; {@code routing/urgency.txt} for the urgency model); other files are not knowledge (the roster, README) and do not change the hash.
  */
 public final class KnowledgeSources {
   /** Where {@code knowledge/} is bundled inside the jar. */
@@ -100,6 +100,7 @@ public final class KnowledgeSources {
     List<KnowledgeEntry> entries = new ArrayList<>();
     Synonyms synonyms = Synonyms.empty();
     List<RoutingExample> examples = new ArrayList<>();
+    List<UrgencyExample> urgency = new ArrayList<>();
     try (Root root = openKnowledge()) {
       for (SourceFile f : files(root.path(), "knowledge/")) {
         if (!isKnowledge(f)) {
@@ -117,6 +118,8 @@ public final class KnowledgeSources {
           add(entries, MarkdownEntryParser.parse(f.name(), text, EntryType.DISCLOSURE, problems));
         } else if (rel.startsWith("publicity/")) {
           add(entries, MarkdownEntryParser.parse(f.name(), text, EntryType.PUBLICITY, problems));
+        } else if (rel.equals(UrgencyExample.FILE)) {
+          urgency.addAll(UrgencyExample.parse(f.name(), text, problems));
         } else if (rel.startsWith("routing/")) {
           examples.addAll(RoutingExample.parse(f.name(), text, problems));
         } else {
@@ -153,7 +156,7 @@ public final class KnowledgeSources {
         problems.add(new SourceProblem(at[0], at.length > 1 ? Integer.parseInt(at[1]) : 0, "编号 " + e.id() + " 与 " + prev + " 重复，已跳过"));
       }
     }
-    return new KnowledgeBase(unique, synonyms, examples, problems, HexFormat.of().formatHex(digest.digest()));
+    return new KnowledgeBase(unique, synonyms, examples, urgency, problems, HexFormat.of().formatHex(digest.digest()));
   }
 
   private static void add(List<KnowledgeEntry> entries, KnowledgeEntry e) {

@@ -18,7 +18,7 @@ import xiaofa.dialog.UrgencyDetector.Kind;
  * {@link TextNormaliser} first, as in production.
  *
  * <ul>
- *   <li>{@code dialog/urgency-dev.txt}: our development set ({@code urgent<TAB>KIND<TAB>message} or
+ *   <li>{@code knowledge/routing/urgency.txt}: our development set (also the urgency model's training data) ({@code urgent<TAB>KIND<TAB>message} or
  *       {@code ordinary<TAB>-<TAB>message}).
  *   <li>{@code dialog/urgent-messages.txt} ({@code KIND<TAB>message}) and {@code dialog/ordinary-messages.txt} (one
  *       message a line): written independently by another writer and used as a held-out check, never tuned to line by
@@ -36,10 +36,19 @@ final class UrgencySets {
 
   static List<Labelled> dev() {
     List<Labelled> out = new ArrayList<>();
-    for (String line : lines("dialog/urgency-dev.txt").orElseThrow()) {
+    List<String> lines;
+    try {
+      lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("knowledge/routing/urgency.txt"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    for (String line : lines) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
       String[] f = line.split("\t", 3);
       if (f.length != 3 || !(f[0].equals("urgent") || f[0].equals("ordinary"))) {
-        throw new IllegalArgumentException("bad line in urgency-dev.txt: " + line);
+        throw new IllegalArgumentException("bad line in knowledge/routing/urgency.txt: " + line);
       }
       boolean urgent = f[0].equals("urgent");
       out.add(new Labelled(urgent, urgent ? Kind.valueOf(f[1]) : null, TextNormaliser.normalise(f[2])));
@@ -90,6 +99,16 @@ final class UrgencySets {
   }
 
   /** Non-blank, non-comment lines of a test resource, or empty when it does not exist. */
+  /**
+   * The blind third writer's set ({@code dialog/urgent-blind.txt}, {@code KIND<TAB>message}; {@code
+   * dialog/ordinary-blind.txt}), written without seeing the rules or the other sets; messages only.
+   */
+  static Optional<List<String>> blind(boolean urgent) {
+    return lines(urgent ? "dialog/urgent-blind.txt" : "dialog/ordinary-blind.txt").map(ls -> ls.stream()
+        .map(l -> urgent ? l.substring(l.indexOf('\t') + 1) : l)
+        .map(TextNormaliser::normalise).toList());
+  }
+
   private static Optional<List<String>> lines(String resource) {
     try (InputStream in = UrgencySets.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {

@@ -1,12 +1,12 @@
 package xiaofa.knowledge;
 
 /** Shared heavy fixtures of the knowledge tests: one embedding model per test JVM. */
-final class TestKnowledge {
+public final class TestKnowledge {
   private static Embedder embedder;
 
   private TestKnowledge() {}
 
-  static synchronized Embedder embedder() {
+  public static synchronized Embedder embedder() {
     if (embedder == null) {
       embedder = new BgeSmallZhEmbedder();
     }
