@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * A resident's command, recognised in the normalised text: hand-off (转人工 / 人工 / 找律师), help or menu, the
  * resident's cases (查询进度), a rating (评价 1–5), more of the last answer (还有呢), details (详细说说), picking a
  * suggestion by its number, leaving a flow (取消), withdrawing the open case (撤回事项), greetings and thanks.
- * {@code arg} is what follows a hand-off command ("找律师，老板欠我工资" → "老板欠我工资"), the rating, or the pick.
+ * {@code arg} is what follows a hand-off command after a separator ("找律师，老板欠我工资" → "老板欠我工资"; "找律师要多少钱"
+ * and "人工智能侵权" are questions, not commands), the rating, or the pick.
  */
 record Command(Kind kind, String arg) {
 
@@ -29,7 +30,7 @@ record Command(Kind kind, String arg) {
 
   private static final String P = "[,.!?;:~，。！？；：、…\\s]*";
   private static final Pattern HANDOFF = Pattern.compile(
-      "^(?:我)?(?:要|想|需要|请|帮我)?(?:转人工|人工客服|人工服务|转接人工|找人工|人工|找律师|请律师|联系律师|咨询律师|律师咨询|找个律师|找法律顾问|找顾问|转律师)(?:服务|咨询|帮忙|帮助)?" + P + "(.*)$");
+      "^(?:我)?(?:要|想|需要|请|帮我)?(?:转人工|人工客服|人工服务|转接人工|找人工|人工|找律师|请律师|联系律师|咨询律师|律师咨询|找个律师|找法律顾问|找顾问|转律师)(?:服务|咨询|帮忙|帮助)?(?:[,.!?;:~，。！？；：、…\\s]+(.*))?$");
   private static final Pattern HELP = Pattern.compile("^(?:帮助|菜单|help|menu|\\?|你能做什么|你会什么|怎么用|使用说明|功能)" + P + "$");
   private static final Pattern PROGRESS = Pattern.compile("^(?:查询进度|查进度|进度查询|查询案件|我的案件|我的事项|案件进度|事项进度|办理进度|进度)" + P + "$");
   private static final Pattern RATE = Pattern.compile("^(?:评价|评分|打分|满意度)" + P + "([1-5])(?:分|星)?" + P + "$|^([1-5])(?:分|星)" + P + "$");
@@ -62,7 +63,8 @@ record Command(Kind kind, String arg) {
       return Optional.of(new Command(Kind.RATE, String.valueOf(score)));
     }
     if ((m = HANDOFF.matcher(t)).matches()) {
-      return Optional.of(new Command(Kind.HANDOFF, normalised.strip().substring(normalised.strip().length() - m.group(1).length()).strip()));
+      String rest = m.group(1) == null ? "" : m.group(1);
+      return Optional.of(new Command(Kind.HANDOFF, normalised.strip().substring(normalised.strip().length() - rest.length()).strip()));
     }
     if ((m = PICK.matcher(t)).matches()) {
       return Optional.of(new Command(Kind.PICK, String.valueOf("123456789".indexOf(digit(m.group(1))) + 1)));
