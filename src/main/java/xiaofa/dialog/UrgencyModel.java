@@ -14,8 +14,9 @@ import xiaofa.knowledge.UrgencyExample;
  */
 final class UrgencyModel {
   /**
-   * Probability above which the model calls a message urgent. Chosen on messages the model was not trained on (the
-   * second writer's set, with the first writer's as training): see README, "Urgency".
+   * Probability above which the model calls a message urgent. Chosen on the second writer's messages, which the
+   * model is not trained on (recall 0.98, false escalations 0.075 there); on a blind third writer's set, rules or
+   * model find 0.99 at 0.17 false escalations. See README, "Urgency".
    */
   static final double THRESHOLD = 0.4;
 
