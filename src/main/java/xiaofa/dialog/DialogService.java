@@ -391,11 +391,15 @@ public final class DialogService {
     return logged(t, r, "answered", id, null, null);
   }
 
+  /** Below this confidence an urgent case is routed by the kind of emergency rather than by the classifier. */
+  static final double URGENT_ROUTING_CONFIDENCE = 0.5;
+
   private Future<Reply> urgentCase(Turn t, Understanding u) {
-    NewCase nc = new NewCase(t.in().channel(), t.in().userRef(), u.category(), true, t.session().area, t.text(), t.session().transcript());
+    Category category = u.confidence() >= URGENT_ROUTING_CONFIDENCE ? u.category() : categoryOf(u.urgency().kinds());
+    NewCase nc = new NewCase(t.in().channel(), t.in().userRef(), category, true, t.session().area, t.text(), t.session().transcript());
     return handoff.open(nc).compose(c -> {
       String text = "【紧急】" + u.urgency().guidance() + "\n\n已为您登记紧急事项 " + c.id() + "，" + assignedText(c) + "请保持电话畅通，注意安全。";
-      Reply r = new Reply(text, u.category(), u.confidence(), true, List.of(), List.of(), Set.of(), ref(c));
+      Reply r = new Reply(text, category, u.confidence(), true, List.of(), List.of(), Set.of(), ref(c));
       return logged(t, r, "urgent", null, null, c.id());
     });
   }
@@ -490,6 +494,23 @@ public final class DialogService {
 
   // ---------------------------------------------------------------- helpers
 
+  /** Who should take an emergency the classifier is unsure about: by its most serious kind. */
+  static Category categoryOf(Set<UrgencyDetector.Kind> kinds) {
+    for (UrgencyDetector.Kind k : List.of(UrgencyDetector.Kind.DOMESTIC_VIOLENCE, UrgencyDetector.Kind.PERSON_AT_RISK, UrgencyDetector.Kind.DETAINED,
+        UrgencyDetector.Kind.FRAUD_IN_PROGRESS, UrgencyDetector.Kind.VIOLENCE, UrgencyDetector.Kind.CROWD)) {
+      if (kinds.contains(k)) {
+        return switch (k) {
+          case DOMESTIC_VIOLENCE, PERSON_AT_RISK -> Category.MARRIAGE_FAMILY;
+          case VIOLENCE -> Category.TORT_INJURY;
+          case DETAINED, FRAUD_IN_PROGRESS -> Category.CRIMINAL;
+          case CROWD -> Category.ADMINISTRATIVE;
+          default -> Category.GENERAL;
+        };
+      }
+    }
+    return Category.GENERAL;
+  }
+
   private static List<Reply.Suggestion> suggestions(List<SearchHit> hits, String except, int max) {
     List<Reply.Suggestion> out = new ArrayList<>();
     Set<String> titles = new HashSet<>();
@@ -500,7 +521,10 @@ public final class DialogService {
       if (h.id().equals(except) || !titles.add(h.title())) {
         continue;
       }
-      out.add(new Reply.Suggestion(out.size() + 1, h.id(), h.law() != null ? "《" + KnowledgeEntry.shortLawTitle(h.law()) + "》" + h.title() : h.title()));
+      String title = h.law() != null && h.article() != null
+          ? "《" + KnowledgeEntry.shortLawTitle(h.law()) + "》第" + xiaofa.knowledge.ChineseNumerals.format(h.article()) + "条"
+          : h.title();
+      out.add(new Reply.Suggestion(out.size() + 1, h.id(), title));
     }
     return out;
   }
