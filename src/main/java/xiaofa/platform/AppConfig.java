@@ -2,7 +2,10 @@ package xiaofa.platform;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The whole configuration, loaded and validated once at start ({@link ConfigLoader}) and passed down as
@@ -37,7 +40,7 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
    * Hand-off: first-response time limits for urgent and normal cases, how often overdue cases are looked for, the
    * zone's time zone (duty hours and case numbers), how long a resident's conversation context is kept.
    */
-  public record Handoff(java.time.Duration urgentSla, java.time.Duration normalSla, java.time.Duration slaCheck, java.time.ZoneId zone, java.time.Duration session) {}
+  public record Handoff(Duration urgentSla, Duration normalSla, Duration slaCheck, ZoneId zone, Duration session) {}
 
   /** The index lives here, one sub-folder per content hash. */
   public Path indexDir() {
@@ -51,8 +54,8 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
         dataDir,
         new Knowledge(Optional.ofNullable(knowledgeDir), Optional.ofNullable(lawsDir), 0),
         new Search(2, 1000, true),
-        new Db(Optional.of(xiaofa.platform.Database.h2Url("mem:test-" + java.util.UUID.randomUUID())), "sa", "", 4),
-        new Handoff(java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(2), java.time.Duration.ofSeconds(30), java.time.ZoneId.of("Asia/Shanghai"), java.time.Duration.ofMinutes(30)));
+        new Db(Optional.of(Database.h2Url("mem:test-" + UUID.randomUUID())), "sa", "", 4),
+        new Handoff(Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofSeconds(30), ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(30)));
   }
 
   static Optional<Path> existingDir(Path p) {

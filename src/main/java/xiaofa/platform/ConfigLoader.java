@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,11 +62,11 @@ public final class ConfigLoader {
             new AppConfig.Search(threads == 0 ? cores : threads, l.integer("search.cache.size", 0, 10_000_000), l.bool("search.vectors")),
             new AppConfig.Db(l.optionalJdbcUrl("db.url"), l.string("db.user"), l.string("db.password"), l.integer("db.pool.size", 1, 200)),
             new AppConfig.Handoff(
-                java.time.Duration.ofMinutes(l.integer("handoff.sla.urgent.minutes", 1, 7 * 24 * 60)),
-                java.time.Duration.ofMinutes(l.integer("handoff.sla.normal.minutes", 1, 30 * 24 * 60)),
-                java.time.Duration.ofSeconds(l.integer("handoff.sla.check.seconds", 1, 3600)),
+                Duration.ofMinutes(l.integer("handoff.sla.urgent.minutes", 1, 7 * 24 * 60)),
+                Duration.ofMinutes(l.integer("handoff.sla.normal.minutes", 1, 30 * 24 * 60)),
+                Duration.ofSeconds(l.integer("handoff.sla.check.seconds", 1, 3600)),
                 l.zone("zone.timezone"),
-                java.time.Duration.ofMinutes(l.integer("dialog.session.minutes", 1, 7 * 24 * 60))));
+                Duration.ofMinutes(l.integer("dialog.session.minutes", 1, 7 * 24 * 60))));
     if (!l.errors.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", l.errors));
     }
@@ -111,13 +114,13 @@ public final class ConfigLoader {
     return Optional.of(v);
   }
 
-  private java.time.ZoneId zone(String key) {
+  private ZoneId zone(String key) {
     String v = string(key);
     try {
-      return java.time.ZoneId.of(v);
-    } catch (java.time.DateTimeException e) {
+      return ZoneId.of(v);
+    } catch (DateTimeException e) {
       errors.add(envName(key) + "=" + v + " is not a time zone such as Asia/Shanghai");
-      return java.time.ZoneId.of("Asia/Shanghai");
+      return ZoneId.of("Asia/Shanghai");
     }
   }
 
