@@ -56,4 +56,24 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("XIAOFA_SEARCH_VECTORS=yes"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Map.of("XIAOFA_HTTP_PORT", "70000")));
   }
+
+  @Test
+  @DisplayName("reads the database and hand-off settings, rejects bad ones, and never prints the password")
+  void databaseAndHandoff() {
+    AppConfig c = ConfigLoader.load(Map.of(
+        "XIAOFA_DB_URL", "jdbc:postgresql://db:5432/xiaofa",
+        "XIAOFA_DB_USER", "xiaofa",
+        "XIAOFA_DB_PASSWORD", "s3cret",
+        "XIAOFA_HANDOFF_SLA_URGENT_MINUTES", "10"));
+    assertEquals(Optional.of("jdbc:postgresql://db:5432/xiaofa"), c.db().url());
+    assertEquals(java.time.Duration.ofMinutes(10), c.handoff().urgentSla());
+    assertEquals(java.time.Duration.ofMinutes(120), c.handoff().normalSla());
+    assertTrue(!c.toString().contains("s3cret"), c.toString());
+    assertEquals(Optional.empty(), ConfigLoader.load(Map.of()).db().url(), "the embedded H2 database by default");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Map.of(
+        "XIAOFA_DB_URL", "mysql://x", "XIAOFA_ZONE_TIMEZONE", "Mars/Olympus", "XIAOFA_HANDOFF_SLA_NORMAL_MINUTES", "0")));
+    assertTrue(e.getMessage().contains("XIAOFA_DB_URL"), e.getMessage());
+    assertTrue(e.getMessage().contains("XIAOFA_ZONE_TIMEZONE=Mars/Olympus"), e.getMessage());
+    assertTrue(e.getMessage().contains("XIAOFA_HANDOFF_SLA_NORMAL_MINUTES=0"), e.getMessage());
+  }
 }
