@@ -69,8 +69,7 @@ class SearchApiTest {
 
   @AfterAll
   static void stop() throws Exception {
-    app.knowledge().stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    app.index().close();
+    app.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   static HttpResponse<Buffer> get(String uri) throws Exception {

@@ -564,14 +564,22 @@ public final class DialogService {
     return logged(t, r, outcome, null, null, t.open() == null ? null : t.open().id());
   }
 
-  /** Records the turn for the administrators; a failure to record is logged and does not fail the reply. */
+  /**
+   * Records the turn for the administrators before the reply goes out (so a reply implies its turn is logged); a
+   * failure to record is logged and does not fail the reply.
+   */
   private Future<Reply> logged(Turn t, Reply r, String outcome, String entryId, Double score, String caseId) {
     metrics.counter("xiaofa.turns", "channel", t.in().channel(), "outcome", outcome).increment();
     String text = t.in().text().length() > 2000 ? t.in().text().substring(0, 2000) : t.in().text();
     Tuple row = Tuple.tuple().addValue(SqlTime.param(Instant.now(clock))).addValue(t.in().channel()).addValue(t.in().userRef()).addValue(text)
         .addValue(r.category() == null ? null : r.category().id()).addValue(r.category() == null ? null : r.confidence()).addValue(r.urgent())
         .addValue(outcome).addValue(entryId).addValue(score).addValue(caseId);
-    Database.execute(pool, SQL.get("turn_insert"), row).onFailure(e -> log.warn("could not log a turn: {}", e.toString()));
-    return Future.succeededFuture(r);
+    return Database.execute(pool, SQL.get("turn_insert"), row)
+        .<Void>mapEmpty()
+        .recover(e -> {
+          log.warn("could not log a turn: {}", e.toString());
+          return Future.succeededFuture();
+        })
+        .map(r);
   }
 }
