@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import xiaofa.channel.web.WebChannel;
 import xiaofa.dialog.DialogService;
+import xiaofa.handoff.Advisor;
 import xiaofa.handoff.Areas;
 import xiaofa.handoff.HandoffService;
 import xiaofa.handoff.Roster;
@@ -91,21 +92,27 @@ public final class Main {
 
   static Future<App> start(Vertx vertx, AppConfig config, Clock clock, PrometheusMeterRegistry metrics) {
     long t0 = System.nanoTime();
+    // the heavy and blocking parts (model, files) on the calling thread, before anything runs on an event loop
+    Embedder embedder = config.search().vectors() ? new BgeSmallZhEmbedder() : null;
+    KnowledgeIndex index = new KnowledgeIndex(config.indexDir(), embedder);
+    KnowledgeSources sources = new KnowledgeSources(config.knowledge().dir(), config.knowledge().lawsDir(), index.salt());
+    Areas areas;
+    List<Advisor> sampleRoster;
+    try {
+      areas = sources.readFile(Areas.FILE).map(Areas::parse).orElse(Areas.NONE);
+      sampleRoster = sources.readFile(Roster.FILE).map(Roster::parse).orElse(List.of());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return Database.open(vertx, config.db(), config.dataDir()).compose(db -> {
-      Embedder embedder = config.search().vectors() ? new BgeSmallZhEmbedder() : null;
-      KnowledgeIndex index = new KnowledgeIndex(config.indexDir(), embedder);
-      KnowledgeSources sources = new KnowledgeSources(config.knowledge().dir(), config.knowledge().lawsDir(), index.salt());
       KnowledgeService knowledge = new KnowledgeService(vertx, sources, index, config.search().threads(), config.search().cacheSize());
-      Areas areas = sources.readFile(Areas.FILE).map(Areas::parse).orElse(Areas.NONE);
       Outbox outbox = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT, metrics);
       HandoffService handoff = new HandoffService(vertx, db.pool(), outbox, clock, config.handoff(), areas, metrics);
       DialogService dialog = new DialogService(vertx, knowledge, handoff, db.pool(), clock, config.handoff(), metrics);
       WebChannel web = new WebChannel(dialog, areas, db.pool(), clock);
       outbox.register(web);
 
-      Future<Integer> roster = sources.readFile(Roster.FILE)
-          .map(csv -> handoff.loadRosterIfEmpty(Roster.parse(csv)))
-          .orElseGet(() -> Future.succeededFuture(0))
+      Future<Integer> roster = handoff.loadRosterIfEmpty(sampleRoster)
           .onSuccess(n -> {
             if (n > 0) {
               log.info("loaded the sample roster: {} advisors", n);
