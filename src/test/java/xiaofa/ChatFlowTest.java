@@ -161,6 +161,9 @@ class ChatFlowTest {
     JsonObject opened = chat(user, "邻居把墙砌到我家宅基地上了，吵了好几次");
     assertNotNull(opened.getJsonObject("case"), opened.encodePrettily());
     assertEquals("land_housing", opened.getString("category"));
+    JsonObject withdrawn = chat(user, "撤回事项");
+    assertEquals("closed", withdrawn.getJsonObject("case").getString("status"), withdrawn.encodePrettily());
+    assertEquals(xiaofa.handoff.Outcome.WITHDRAWN, app.handoff().find(opened.getJsonObject("case").getString("id")).await(10, TimeUnit.SECONDS).orElseThrow().outcome());
   }
 
   @Test

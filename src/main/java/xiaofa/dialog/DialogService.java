@@ -289,7 +289,8 @@ public final class DialogService {
           return done(t, Texts.NO_CASES, "command", Set.of());
         }
         return handoff.close(t.open().id(), "resident", Outcome.WITHDRAWN, "居民撤回")
-            .compose(closed -> done(t, "已为您撤回事项 " + closed.id() + "。以后有需要随时找我。", "command", Set.of()));
+            .compose(closed -> logged(t, new Reply("已为您撤回事项 " + closed.id() + "。以后有需要随时找我。", closed.category(), 1.0, false, List.of(),
+                List.of(), Set.of(), ref(closed)), "command", null, null, closed.id()));
       case HANDOFF:
         if (t.open() != null) {
           return done(t, "您的事项 " + t.open().id() + " 正由" + advisorText(t.open()) + "办理，您发来的消息会直接转过去。" + (c.arg().isEmpty() ? "" : "刚才的内容已经补充到事项中。"), "case_message", Set.of())
