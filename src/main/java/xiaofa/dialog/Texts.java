@@ -20,7 +20,6 @@ final class Texts {
   static final String GREETING = "您好，我是小法。请直接说说您遇到的法律问题或想办的事，我来帮您查。回复“帮助”看我能做什么。";
   static final String THANKS = "不客气！还有其他问题随时问我；需要律师帮忙可回复“转人工”。";
   static final String EMPTY = "没有看到文字内容。请直接用文字说说您的问题，例如“老板拖欠工资怎么办”。";
-  static final String TOO_LONG = "您的消息比较长，我先按前面的内容为您查找；如需律师详细了解，可回复“转人工”。";
   static final String NO_MORE = "这部分已经说完了。还有其他问题可以直接问我，或回复“转人工”找律师。";
   static final String NOTHING_TO_PICK = "没有可以选择的条目。请直接说说您的问题，或回复“帮助”。";
   static final String CANCELLED = "好的，已取消。有其他问题可以直接问我。";

@@ -29,11 +29,9 @@ public final class Database implements Readiness {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   private final Pool pool;
-  private final String description;
 
-  private Database(Pool pool, String description) {
+  private Database(Pool pool) {
     this.pool = pool;
-    this.description = description;
   }
 
   /** The JDBC URL for a config: the configured one, else an H2 file database under the data dir. */
@@ -63,7 +61,7 @@ public final class Database implements Readiness {
           log.info("database {}: schema at version {} ({} migrations applied now)", description, result.targetSchemaVersion, result.migrationsExecuted);
           JDBCConnectOptions connect = new JDBCConnectOptions().setJdbcUrl(url).setUser(config.user()).setPassword(config.password());
           Pool pool = JDBCPool.pool(vertx, connect, new PoolOptions().setMaxSize(config.poolSize()).setName("xiaofa-db"));
-          return new Database(pool, description);
+          return new Database(pool);
         });
   }
 
@@ -79,11 +77,6 @@ public final class Database implements Readiness {
   /** One statement without parameters, in its own transaction. */
   public static Future<RowSet<Row>> execute(Pool pool, String sql) {
     return pool.withTransaction(c -> c.query(sql).execute());
-  }
-
-  /** True when this is PostgreSQL rather than the embedded H2. */
-  public boolean isPostgres() {
-    return description.startsWith("jdbc:postgresql:");
   }
 
   @Override
