@@ -1,5 +1,6 @@
 package xiaofa.platform;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,7 @@ import java.util.UUID;
  * The whole configuration, loaded and validated once at start ({@link ConfigLoader}) and passed down as
  * sub-records. Tests build it directly.
  */
-public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search search, Db db, Handoff handoff) {
+public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search search, Db db, Handoff handoff, WeChat wechat) {
 
   /** The HTTP server. {@code instances} is the number of HTTP verticles (one event loop each). */
   public record Http(String host, int port, int instances) {}
@@ -42,6 +43,34 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
    */
   public record Handoff(Duration urgentSla, Duration normalSla, Duration slaCheck, ZoneId zone, Duration session) {}
 
+  /**
+   * The WeChat official-account channel: the server-URL token, the account's AppID and AppSecret, the
+   * EncodingAESKey (and the previous one while a rotation settles; empty when none), the API base URL, how long a
+   * push may wait for its answer before the answer goes out as a customer-service message instead, the public base
+   * URL of this service (links in news cards and the menu; empty: text replies only) and the menu file (empty: {@code
+   * channels/wechat/menu.json}, else the copy in the jar). The channel is on only when token, AppID and AppSecret are
+   * all set.
+   */
+  public record WeChat(
+      String token, String appId, String appSecret, String aesKey, String previousAesKey, URI apiBase, Duration passiveBudget,
+      Optional<URI> publicUrl, Optional<Path> menuFile) {
+    public boolean enabled() {
+      return !token.isEmpty() && !appId.isEmpty() && !appSecret.isEmpty();
+    }
+
+    /** Off: the channel answers nothing and logs why. */
+    public static WeChat off() {
+      return new WeChat("", "", "", "", "", URI.create("https://api.weixin.qq.com"), Duration.ofMillis(4000), Optional.empty(), Optional.empty());
+    }
+
+    @Override
+    public String toString() {
+      return "WeChat[enabled=" + enabled() + ", appId=" + appId + ", token=" + (token.isEmpty() ? "" : "***") + ", appSecret="
+          + (appSecret.isEmpty() ? "" : "***") + ", aesKey=" + (aesKey.isEmpty() ? "" : "***") + ", apiBase=" + apiBase
+          + ", passiveBudget=" + passiveBudget.toMillis() + "ms, publicUrl=" + publicUrl.map(URI::toString).orElse("") + "]";
+    }
+  }
+
   /** The index lives here, one sub-folder per content hash. */
   public Path indexDir() {
     return dataDir.resolve("index");
@@ -55,7 +84,8 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
         new Knowledge(Optional.ofNullable(knowledgeDir), Optional.ofNullable(lawsDir), 0),
         new Search(2, 1000, true),
         new Db(Optional.of(Database.h2Url("mem:test-" + UUID.randomUUID())), "sa", "", 4),
-        new Handoff(Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofSeconds(30), ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(30)));
+        new Handoff(Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofSeconds(30), ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(30)),
+        WeChat.off());
   }
 
   static Optional<Path> existingDir(Path p) {

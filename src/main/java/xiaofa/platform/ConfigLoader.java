@@ -3,6 +3,8 @@ package xiaofa.platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -14,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * Loads {@link AppConfig}: defaults from {@code xiaofa-defaults.properties} in the jar, overridden by {@code
@@ -66,11 +69,72 @@ public final class ConfigLoader {
                 Duration.ofMinutes(l.integer("handoff.sla.normal.minutes", 1, 30 * 24 * 60)),
                 Duration.ofSeconds(l.integer("handoff.sla.check.seconds", 1, 3600)),
                 l.zone("zone.timezone"),
-                Duration.ofMinutes(l.integer("dialog.session.minutes", 1, 7 * 24 * 60))));
+                Duration.ofMinutes(l.integer("dialog.session.minutes", 1, 7 * 24 * 60))),
+            l.wechat());
     if (!l.errors.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", l.errors));
     }
     return config;
+  }
+
+  private static final Pattern WECHAT_TOKEN = Pattern.compile("[A-Za-z0-9]{3,32}");
+  private static final Pattern WECHAT_APP_ID = Pattern.compile("wx[A-Za-z0-9]{16}");
+  private static final Pattern WECHAT_AES_KEY = Pattern.compile("[A-Za-z0-9]{43}");
+
+  /** The WeChat channel: off unless token, AppID and AppSecret are all given; each given value is checked. */
+  private AppConfig.WeChat wechat() {
+    String token = string("wechat.token");
+    String appId = string("wechat.app.id");
+    String secret = string("wechat.app.secret");
+    String aesKey = string("wechat.aes.key");
+    String previous = string("wechat.aes.key.previous");
+    if (!token.isEmpty() && !WECHAT_TOKEN.matcher(token).matches()) {
+      errors.add(envName("wechat.token") + " must be 3 to 32 letters or digits, as set in the official account's console");
+    }
+    if (!appId.isEmpty() && !WECHAT_APP_ID.matcher(appId).matches()) {
+      errors.add(envName("wechat.app.id") + "=" + appId + " is not an AppID (wx followed by 16 letters or digits)");
+    }
+    if (!secret.isEmpty() && secret.length() != 32) {
+      errors.add(envName("wechat.app.secret") + " must be the 32-character AppSecret");
+    }
+    for (String k : List.of("wechat.aes.key", "wechat.aes.key.previous")) {
+      String v = string(k);
+      if (!v.isEmpty() && !WECHAT_AES_KEY.matcher(v).matches()) {
+        errors.add(envName(k) + " must be the 43-character EncodingAESKey (letters and digits)");
+      }
+    }
+    long budget = integer("wechat.passive.budget.ms", 0, 4800);
+    return new AppConfig.WeChat(token, appId, secret, aesKey, previous, url("wechat.api.base").orElse(URI.create("https://api.weixin.qq.com")),
+        Duration.ofMillis(budget), url("public.url"), optionalFile("wechat.menu"));
+  }
+
+  private Optional<URI> url(String key) {
+    String v = string(key);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      URI u = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        errors.add(envName(key) + "=" + v + " must be an http(s) URL such as https://xiaofa.example.gov.cn");
+      }
+      return Optional.of(u);
+    } catch (URISyntaxException e) {
+      errors.add(envName(key) + "=" + v + " is not a URL");
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Path> optionalFile(String key) {
+    String v = string(key);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    Path p = Path.of(v);
+    if (!Files.isRegularFile(p)) {
+      errors.add(envName(key) + "=" + v + " is not a file");
+    }
+    return Optional.of(p);
   }
 
   private static String envName(String key) {
