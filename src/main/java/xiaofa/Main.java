@@ -10,10 +10,17 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.vertx.ext.web.client.WebClient;
 import xiaofa.channel.web.WebChannel;
+import xiaofa.channel.wechat.MenuCommand;
+import xiaofa.channel.wechat.WeChatApi;
+import xiaofa.channel.wechat.WeChatChannel;
+import xiaofa.channel.wechat.WeChatMenu;
 import xiaofa.dialog.DialogService;
 import xiaofa.handoff.Advisor;
 import xiaofa.handoff.Areas;
@@ -52,6 +59,13 @@ public final class Main {
       System.exit(2);
       return;
     }
+    if (args.length > 0) {
+      if (args[0].equals("wechat-menu")) {
+        System.exit(MenuCommand.run(config, args, System.out, System.err));
+      }
+      System.err.println("usage: java -jar xiaofa.jar [wechat-menu [--dry-run]]");
+      System.exit(2);
+    }
     PrometheusMeterRegistry metrics = Metrics.create();
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
@@ -67,9 +81,11 @@ public final class Main {
 
   /** A started application: what {@link #stop()} must close, and the services tests drive. */
   public record App(
-      Vertx vertx, Database db, KnowledgeService knowledge, KnowledgeIndex index, HandoffService handoff, DialogService dialog, Outbox outbox, int port, Future<Void> ready) {
+      Vertx vertx, Database db, KnowledgeService knowledge, KnowledgeIndex index, HandoffService handoff, DialogService dialog, Outbox outbox,
+      Optional<WeChatChannel> wechat, int port, Future<Void> ready) {
     public Future<Void> stop() {
       outbox.stop();
+      wechat.ifPresent(WeChatChannel::stop);
       handoff.stop();
       return Future.join(knowledge.stop(), dialog.stop())
           .eventually(db::close)
@@ -98,9 +114,11 @@ public final class Main {
     KnowledgeSources sources = new KnowledgeSources(config.knowledge().dir(), config.knowledge().lawsDir(), index.salt());
     Areas areas;
     List<Advisor> sampleRoster;
+    WeChatMenu menu;
     try {
       areas = sources.readFile(Areas.FILE).map(Areas::parse).orElse(Areas.NONE);
       sampleRoster = sources.readFile(Roster.FILE).map(Roster::parse).orElse(List.of());
+      menu = config.wechat().enabled() ? WeChatMenu.load(config.wechat().menuFile()) : null;
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -111,6 +129,16 @@ public final class Main {
       DialogService dialog = new DialogService(vertx, knowledge, handoff, db.pool(), clock, config.handoff(), metrics);
       WebChannel web = new WebChannel(dialog, areas, db.pool(), clock);
       outbox.register(web);
+      Optional<WeChatChannel> wechat = Optional.empty();
+      if (config.wechat().enabled()) {
+        WeChatApi api = new WeChatApi(vertx, WebClient.create(vertx), db.pool(), clock, config.wechat(), metrics);
+        wechat = Optional.of(new WeChatChannel(vertx, config.wechat(), dialog, handoff, outbox, db.pool(), clock, api, menu, metrics));
+        outbox.register(wechat.get().sender());
+        log.info("WeChat channel on for {} at /wechat ({} mode, passive budget {} ms)", config.wechat().appId(),
+            config.wechat().aesKey().isEmpty() ? "plaintext" : "plaintext, compatibility and secure", config.wechat().passiveBudget().toMillis());
+      } else {
+        log.info("WeChat channel off: set XIAOFA_WECHAT_TOKEN, XIAOFA_WECHAT_APP_ID and XIAOFA_WECHAT_APP_SECRET (README: connecting the official account)");
+      }
 
       Future<Integer> roster = handoff.loadRosterIfEmpty(sampleRoster)
           .onSuccess(n -> {
@@ -119,10 +147,12 @@ public final class Main {
             }
           });
 
-      List<HttpVerticle.Mount> mounts = List.of(
+      List<HttpVerticle.Mount> mounts = new ArrayList<>(List.of(
           new HttpVerticle.Mount("/api", v -> KnowledgeRoutes.router(v, knowledge)),
-          new HttpVerticle.Mount("/api", web::router),
-          new HttpVerticle.Mount("", Main::webroot));
+          new HttpVerticle.Mount("/api", web::router)));
+      wechat.ifPresent(w -> mounts.add(new HttpVerticle.Mount("/wechat", w::router)));
+      mounts.add(new HttpVerticle.Mount("", Main::webroot));
+      Optional<WeChatChannel> wechatChannel = wechat;
       List<Readiness> readiness = List.of(check("index", knowledge::isReady), db, check("dialog", dialog::isReady));
       int[] port = {config.http().port()};
       Future<String> http;
@@ -137,11 +167,12 @@ public final class Main {
         log.info("xiaofa listening on http://{}:{} ({} ms); loading knowledge", config.http().host(), port[0], (System.nanoTime() - t0) / 1_000_000);
         outbox.start();
         handoff.start();
+        wechatChannel.ifPresent(WeChatChannel::start);
         Future<Void> ready = knowledge.start(config.knowledge().pollSeconds())
             .compose(v -> dialog.start())
             .onSuccess(v -> log.info("xiaofa ready in {} ms", (System.nanoTime() - t0) / 1_000_000))
             .onFailure(e -> log.error("loading the knowledge failed; /ready stays DOWN", e));
-        return new App(vertx, db, knowledge, index, handoff, dialog, outbox, port[0], ready);
+        return new App(vertx, db, knowledge, index, handoff, dialog, outbox, wechatChannel, port[0], ready);
       });
     });
   }
