@@ -29,6 +29,7 @@ import xiaofa.handoff.Roster;
 import xiaofa.knowledge.BgeSmallZhEmbedder;
 import xiaofa.knowledge.Embedder;
 import xiaofa.knowledge.KnowledgeIndex;
+import xiaofa.knowledge.KnowledgePages;
 import xiaofa.knowledge.KnowledgeRoutes;
 import xiaofa.knowledge.KnowledgeService;
 import xiaofa.knowledge.KnowledgeSources;
@@ -149,8 +150,9 @@ public final class Main {
 
       List<HttpVerticle.Mount> mounts = new ArrayList<>(List.of(
           new HttpVerticle.Mount("/api", v -> KnowledgeRoutes.router(v, knowledge)),
-          new HttpVerticle.Mount("/api", web::router)));
-      wechat.ifPresent(w -> mounts.add(new HttpVerticle.Mount("/wechat", w::router)));
+          new HttpVerticle.Mount("/api", web::router),
+          new HttpVerticle.Mount("/kb", v -> KnowledgePages.router(v, knowledge))));
+      wechat.ifPresent(w -> mounts.add(new HttpVerticle.Mount("", w::router)));
       mounts.add(new HttpVerticle.Mount("", Main::webroot));
       Optional<WeChatChannel> wechatChannel = wechat;
       List<Readiness> readiness = List.of(check("index", knowledge::isReady), db, check("dialog", dialog::isReady));

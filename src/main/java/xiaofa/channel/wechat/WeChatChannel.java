@@ -52,6 +52,8 @@ import xiaofa.platform.SqlTime;
  */
 public final class WeChatChannel {
   public static final String CHANNEL = "wechat";
+  /** The server URL to enter in the official account's console (with the public host in front). */
+  public static final String PATH = "/wechat";
   private static final Logger log = LoggerFactory.getLogger(WeChatChannel.class);
   private static final SqlStatements SQL = SqlStatements.load("/sql/wechat.sql");
   static final int MAX_BODY = 64 * 1024;
@@ -147,13 +149,13 @@ public final class WeChatChannel {
     }
   }
 
-  /** The routes under {@code /wechat}. */
+  /** The server URL's routes: {@code GET /wechat} and {@code POST /wechat}; mount at the root. */
   public Router router(Vertx v) {
     Router r = Router.router(v);
-    r.get("/").handler(this::verify);
-    r.post("/").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::push);
+    r.get(PATH).handler(this::verify);
+    r.post(PATH).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::push);
     // forged, malformed or oversized: a bare status, nothing a prober could learn from
-    r.route().failureHandler(ctx -> {
+    r.route(PATH).failureHandler(ctx -> {
       int status = ctx.statusCode() >= 400 && ctx.statusCode() < 600 ? ctx.statusCode() : 500;
       if (status == 500) {
         log.error("WeChat push failed", ctx.failure());
