@@ -34,6 +34,7 @@ public final class UrgencyModelEval {
     UrgencySets.blind(true).ifPresent(u -> sets.add(new Named("blind third writer, urgent (recall)", u)));
     UrgencySets.blind(false).ifPresent(o -> sets.add(new Named("blind third writer, ordinary (false escalations)", o)));
     UrgencySets.legalQuestions().ifPresent(q -> sets.add(new Named("dev legal questions (false escalations)", q)));
+    UrgencySets.offTopicBlind().ifPresent(o -> sets.add(new Named("blind off-topic and small talk (false escalations)", o)));
     double[] thresholds = {0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
     StringBuilder head = new StringBuilder("| set | n | rules |");
     for (double t : thresholds) {
@@ -57,6 +58,36 @@ public final class UrgencyModelEval {
       StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %.3f |", s.name(), n, ruleHits / (double) n));
       for (int i = 0; i < thresholds.length; i++) {
         row.append(String.format(Locale.ROOT, " %.3f | %.3f |", modelHits[i] / (double) n, bothHits[i] / (double) n));
+      }
+      System.out.println(row);
+    }
+    // how close each set's messages come to the nearest urgent training example: the guard against messages far from
+    // anything the model was trained on (small talk), where a linear model extrapolates
+    double[] guards = {0.0, 0.5, 0.55, 0.6, 0.65, 0.7};
+    StringBuilder g = new StringBuilder(String.format(Locale.ROOT, "%n| set | n | similarity p10 | p50 |"));
+    for (double t : guards) {
+      g.append(String.format(Locale.ROOT, " rules or (model ≥%.1f and similarity ≥%.2f) |", UrgencyModel.THRESHOLD, t));
+    }
+    System.out.println(g);
+    for (Named s : sets) {
+      int n = s.messages().size();
+      double[] sims = new double[n];
+      int[] hits = new int[guards.length];
+      for (int k = 0; k < n; k++) {
+        String m = s.messages().get(k);
+        float[] v = embedder.embedQuery(m);
+        boolean r = rules.detect(m).urgent();
+        double p = model.probability(v);
+        sims[k] = model.similarityToUrgent(v);
+        for (int i = 0; i < guards.length; i++) {
+          hits[i] += r || (p >= UrgencyModel.THRESHOLD && sims[k] >= guards[i]) ? 1 : 0;
+        }
+      }
+      double[] sorted = sims.clone();
+      java.util.Arrays.sort(sorted);
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f |", s.name(), n, sorted[n / 10], sorted[n / 2]));
+      for (int i = 0; i < guards.length; i++) {
+        row.append(String.format(Locale.ROOT, " %.3f |", hits[i] / (double) n));
       }
       System.out.println(row);
     }

@@ -72,6 +72,14 @@ class UrgencyModelTest {
   }
 
   @Test
+  @DisplayName("with the rules, escalates at most 8% of a blind writer's small talk and everyday questions")
+  void smallTalk() {
+    // a fourth writer's set, measured, never tuned on; before the similarity guard 67.5% came out urgent
+    double falseAlarms = rate(UrgencySets.offTopicBlind().orElseThrow(), true);
+    assertTrue(falseAlarms <= 0.08, "false escalations " + falseAlarms);
+  }
+
+  @Test
   @DisplayName("with the rules, escalates at most 20% of the public's real legal questions")
   void legalQuestions() {
     Optional<List<String>> questions = UrgencySets.legalQuestions();

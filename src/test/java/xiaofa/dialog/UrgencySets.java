@@ -98,7 +98,6 @@ final class UrgencySets {
     }
   }
 
-  /** Non-blank, non-comment lines of a test resource, or empty when it does not exist. */
   /**
    * The blind third writer's set ({@code dialog/urgent-blind.txt}, {@code KIND<TAB>message}; {@code
    * dialog/ordinary-blind.txt}), written without seeing the rules or the other sets; messages only.
@@ -109,6 +108,15 @@ final class UrgencySets {
         .map(TextNormaliser::normalise).toList());
   }
 
+  /**
+   * A fourth writer's small talk, off-topic and everyday questions ({@code dialog/offtopic-blind.txt}), written blind
+   * like the third's and never tuned on: what a linear model on embeddings may extrapolate to urgent.
+   */
+  static Optional<List<String>> offTopicBlind() {
+    return lines("dialog/offtopic-blind.txt").map(ls -> ls.stream().map(TextNormaliser::normalise).toList());
+  }
+
+  /** Non-blank, non-comment lines of a test resource, or empty when it does not exist. */
   private static Optional<List<String>> lines(String resource) {
     try (InputStream in = UrgencySets.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {

@@ -453,7 +453,7 @@ public final class WeChatChannel {
     if (config.publicUrl().isPresent() && r.actions().contains(Reply.Action.MORE) && !r.citations().isEmpty() && r.citations().get(0).id() != null) {
       Reply.Cite entry = r.citations().get(0);
       String first = r.text().lines().filter(l -> !l.isBlank() && !l.startsWith("【")).findFirst().orElse("");
-      String description = (first.length() > 80 ? first.substring(0, 80) + "…" : first) + "\n点开看全文和法律依据；回复“还有呢”在这里接着看。";
+      String description = (first.length() > 80 ? first.substring(0, 80) + "…" : first) + "\n点开看全文、办理方式和法律依据。";
       return new Answer.News(entry.title(), description, kbUrl(config.publicUrl().get(), entry.id()));
     }
     return new Answer.Text(r.text());
