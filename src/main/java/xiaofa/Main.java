@@ -124,7 +124,8 @@ public final class Main {
       return Future.failedFuture(e);
     }
     return Database.open(vertx, config.db(), config.dataDir()).compose(db -> {
-      KnowledgeService knowledge = new KnowledgeService(vertx, sources, index, config.search().threads(), config.search().cacheSize());
+      KnowledgeService knowledge = new KnowledgeService(vertx, sources, index, config.search().threads(), config.search().cacheSize(),
+          config.search().resultCacheSize());
       Outbox outbox = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT, metrics);
       HandoffService handoff = new HandoffService(vertx, db.pool(), outbox, clock, config.handoff(), areas, metrics);
       DialogService dialog = new DialogService(vertx, knowledge, handoff, db.pool(), clock, config.handoff(), metrics);

@@ -186,7 +186,7 @@ public final class DialogService {
     String query = normalised.codePointCount(0, normalised.length()) > SearchRequest.MAX_QUERY_LENGTH
         ? normalised.substring(0, normalised.offsetByCodePoints(0, SearchRequest.MAX_QUERY_LENGTH))
         : normalised;
-    return knowledge.search(SearchRequest.of(query, SEARCH_HITS)).compose(result -> urgencyOf(query).map(u -> {
+    return knowledge.search(SearchRequest.of(query, SEARCH_HITS).withoutSnippets()).compose(result -> urgencyOf(query).map(u -> {
       CategoryClassifier.Prediction p = b.classifier().classify(normalised, result.hits());
       return new Understanding(p.category(), p.confidence(), u, disputes.isDispute(normalised), result.hits());
     }));

@@ -1,15 +1,18 @@
 package xiaofa.knowledge;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.text.BreakIterator;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
@@ -77,22 +80,39 @@ final class HybridSearcher {
   private final Analyzer analyzer;
   private final Embedder embedder;
   private final Cache<String, float[]> queryVectors;
+  private final Cache<ResultKey, List<SearchHit>> results;
   private final Fusion fusion;
 
+  /** A search of one generation: a new generation (changed knowledge) never sees the old one's results. */
+  private record ResultKey(String generation, String text, int limit, Optional<EntryType> type, SearchRequest.Mode mode, boolean snippets) {}
+
   HybridSearcher(Analyzer analyzer, Embedder embedder, Cache<String, float[]> queryVectors, Fusion fusion) {
+    this(analyzer, embedder, queryVectors, 0, fusion);
+  }
+
+  /**
+   * {@code resultCacheSize} searches are remembered with their hits (0: none): residents ask the same things (the
+   * menu's questions, 老板拖欠工资怎么办), and a repeated question then costs a map lookup instead of some hundred term
+   * lookups.
+   */
+  HybridSearcher(Analyzer analyzer, Embedder embedder, Cache<String, float[]> queryVectors, int resultCacheSize, Fusion fusion) {
     this.analyzer = analyzer;
     this.embedder = embedder;
     this.queryVectors = queryVectors;
+    this.results = Caffeine.newBuilder().maximumSize(resultCacheSize).expireAfterAccess(Duration.ofHours(1)).build();
     this.fusion = fusion;
   }
 
   /** Searches one generation; blocking, on a search worker. */
   List<SearchHit> search(KnowledgeIndex.Generation g, SearchRequest r) {
-    try {
-      return doSearch(g, r);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ResultKey key = new ResultKey(g.knowledge.contentHash(), Synonyms.normalise(r.query()).strip(), r.limit(), r.type(), r.mode(), r.snippets());
+    return results.get(key, k -> {
+      try {
+        return List.copyOf(doSearch(g, r));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
   /** The question's embedding as search computes it (from the same cache), or null without an embedding model. */
@@ -147,7 +167,7 @@ final class HybridSearcher {
     }
     ranked.sort((a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
     List<ScoreDoc> top = ranked.subList(0, Math.min(r.limit(), ranked.size()));
-    String[] snippets = snippets(searcher, keyword, top);
+    String[] snippets = r.snippets() ? snippets(searcher, keyword, top) : blank(top.size());
     StoredFields stored = searcher.storedFields();
     List<SearchHit> hits = new ArrayList<>(top.size());
     for (int i = 0; i < top.size(); i++) {
@@ -349,6 +369,12 @@ final class HybridSearcher {
       }
       out[i] = trim(s == null ? "" : s);
     }
+    return out;
+  }
+
+  private static String[] blank(int n) {
+    String[] out = new String[n];
+    java.util.Arrays.fill(out, "");
     return out;
   }
 

@@ -31,12 +31,18 @@ public final class KnowledgeService {
   private final AtomicBoolean reloading = new AtomicBoolean();
   private long pollTimer = -1;
 
+  /** Without a cache of search results: what evaluation tools and benchmarks measure. */
   public KnowledgeService(Vertx vertx, KnowledgeSources sources, KnowledgeIndex index, int searchThreads, int queryCacheSize) {
+    this(vertx, sources, index, searchThreads, queryCacheSize, 0);
+  }
+
+  /** {@code resultCacheSize} searches are remembered with their hits, per index generation. */
+  public KnowledgeService(Vertx vertx, KnowledgeSources sources, KnowledgeIndex index, int searchThreads, int queryCacheSize, int resultCacheSize) {
     this.vertx = vertx;
     this.sources = sources;
     this.index = index;
     Cache<String, float[]> cache = Caffeine.newBuilder().maximumSize(queryCacheSize).expireAfterAccess(1, TimeUnit.HOURS).recordStats().build();
-    this.searcher = new HybridSearcher(index.analyzer(), index.embedder(), cache, HybridSearcher.Fusion.DEFAULT);
+    this.searcher = new HybridSearcher(index.analyzer(), index.embedder(), cache, resultCacheSize, HybridSearcher.Fusion.DEFAULT);
     this.searchPool = vertx.createSharedWorkerExecutor("xiaofa-search", searchThreads);
     this.indexer = vertx.createSharedWorkerExecutor("xiaofa-indexer", 1, 30, TimeUnit.MINUTES);
   }

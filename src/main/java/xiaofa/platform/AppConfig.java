@@ -23,8 +23,11 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
    */
   public record Knowledge(Optional<Path> dir, Optional<Path> lawsDir, int pollSeconds) {}
 
-  /** Search: worker threads, query-embedding cache size, whether the dense-vector half is on. */
-  public record Search(int threads, int cacheSize, boolean vectors) {}
+  /**
+   * Search: worker threads, query-embedding cache size, whether the dense-vector half is on, how many searches are
+   * remembered with their hits (0: none).
+   */
+  public record Search(int threads, int cacheSize, boolean vectors, int resultCacheSize) {}
 
   /**
    * The SQL database: {@code url} empty means the embedded H2 file database under the data dir; a {@code
@@ -82,7 +85,7 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
         new Http("127.0.0.1", 0, 1),
         dataDir,
         new Knowledge(Optional.ofNullable(knowledgeDir), Optional.ofNullable(lawsDir), 0),
-        new Search(2, 1000, true),
+        new Search(2, 1000, true, 1000),
         new Db(Optional.of(Database.h2Url("mem:test-" + UUID.randomUUID())), "sa", "", 4),
         new Handoff(Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofSeconds(30), ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(30)),
         WeChat.off());

@@ -62,7 +62,8 @@ public final class ConfigLoader {
                 l.optionalDir("knowledge.dir").or(() -> AppConfig.existingDir(Path.of("knowledge"))),
                 l.optionalDir("laws.dir"),
                 l.integer("knowledge.poll.seconds", 0, 86_400)),
-            new AppConfig.Search(threads == 0 ? cores : threads, l.integer("search.cache.size", 0, 10_000_000), l.bool("search.vectors")),
+            new AppConfig.Search(threads == 0 ? cores : threads, l.integer("search.cache.size", 0, 10_000_000), l.bool("search.vectors"),
+                l.integer("search.results.cache.size", 0, 1_000_000)),
             new AppConfig.Db(l.optionalJdbcUrl("db.url"), l.string("db.user"), l.string("db.password"), l.integer("db.pool.size", 1, 200)),
             new AppConfig.Handoff(
                 Duration.ofMinutes(l.integer("handoff.sla.urgent.minutes", 1, 7 * 24 * 60)),

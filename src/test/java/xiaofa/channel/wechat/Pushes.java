@@ -16,7 +16,8 @@ final class Pushes {
   static final String APP_ID = "wx1234567890abcdef";
   static final String SECRET = "0123456789abcdef0123456789abcdef";
   static final String GH = "gh_harness00001";
-  private static final AtomicLong MSG_IDS = new AtomicLong(24393414541178218L);
+  // unique across runs against one database (a benchmark, a test re-run): a repeated MsgId is a WeChat retry
+  private static final AtomicLong MSG_IDS = new AtomicLong(System.currentTimeMillis() * 10_000);
   private static final AtomicLong NONCES = new AtomicLong(1320562132L);
 
   final WxCryptUtil wx = new WxCryptUtil(TOKEN, AES_KEY, APP_ID);

@@ -34,7 +34,7 @@ public final class WebhookLoad {
     boolean secure = args[1].equals("secure");
     int rate = Integer.parseInt(args[2]);
     int seconds = Integer.parseInt(args[3]);
-    int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+    int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 0; // optional: a quarter of the rate first, not reported
     List<String> questions = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     for (String line : Files.readAllLines(Path.of("../shared/data/legal-questions-dev.jsonl"))) {
