@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.ext.web.client.WebClient;
+import xiaofa.channel.grid.GridChannel;
 import xiaofa.channel.web.WebChannel;
 import xiaofa.channel.wechat.MenuCommand;
 import xiaofa.channel.wechat.WeChatApi;
@@ -83,10 +84,11 @@ public final class Main {
   /** A started application: what {@link #stop()} must close, and the services tests drive. */
   public record App(
       Vertx vertx, Database db, KnowledgeService knowledge, KnowledgeIndex index, HandoffService handoff, DialogService dialog, Outbox outbox,
-      Optional<WeChatChannel> wechat, int port, Future<Void> ready) {
+      Optional<WeChatChannel> wechat, GridChannel grid, int port, Future<Void> ready) {
     public Future<Void> stop() {
       outbox.stop();
       wechat.ifPresent(WeChatChannel::stop);
+      grid.stop();
       handoff.stop();
       return Future.join(knowledge.stop(), dialog.stop())
           .eventually(db::close)
@@ -141,6 +143,9 @@ public final class Main {
       } else {
         log.info("WeChat channel off: set XIAOFA_WECHAT_TOKEN, XIAOFA_WECHAT_APP_ID and XIAOFA_WECHAT_APP_SECRET (README: connecting the official account)");
       }
+      GridChannel grid = new GridChannel(vertx, config.grid(), dialog, handoff, knowledge, outbox, db.pool(), clock);
+      outbox.register(grid);
+      handoff.addSink(grid);
 
       Future<Integer> roster = handoff.loadRosterIfEmpty(sampleRoster)
           .onSuccess(n -> {
@@ -152,7 +157,8 @@ public final class Main {
       List<HttpVerticle.Mount> mounts = new ArrayList<>(List.of(
           new HttpVerticle.Mount("/api", v -> KnowledgeRoutes.router(v, knowledge)),
           new HttpVerticle.Mount("/api", web::router),
-          new HttpVerticle.Mount("/kb", v -> KnowledgePages.router(v, knowledge))));
+          new HttpVerticle.Mount("/kb", v -> KnowledgePages.router(v, knowledge)),
+          new HttpVerticle.Mount("/grid/v1", grid::router)));
       wechat.ifPresent(w -> mounts.add(new HttpVerticle.Mount("", w::router)));
       mounts.add(new HttpVerticle.Mount("", Main::webroot));
       Optional<WeChatChannel> wechatChannel = wechat;
@@ -166,7 +172,7 @@ public final class Main {
       } else {
         http = vertx.deployVerticle(() -> new HttpVerticle(config.http(), mounts, readiness, metrics), new DeploymentOptions().setInstances(config.http().instances()));
       }
-      return roster.compose(n -> http).map(id -> {
+      return roster.compose(n -> grid.start()).compose(v -> http).map(id -> {
         log.info("xiaofa listening on http://{}:{} ({} ms); loading knowledge", config.http().host(), port[0], (System.nanoTime() - t0) / 1_000_000);
         outbox.start();
         handoff.start();
@@ -175,7 +181,7 @@ public final class Main {
             .compose(v -> dialog.start())
             .onSuccess(v -> log.info("xiaofa ready in {} ms", (System.nanoTime() - t0) / 1_000_000))
             .onFailure(e -> log.error("loading the knowledge failed; /ready stays DOWN", e));
-        return new App(vertx, db, knowledge, index, handoff, dialog, outbox, wechatChannel, port[0], ready);
+        return new App(vertx, db, knowledge, index, handoff, dialog, outbox, wechatChannel, grid, port[0], ready);
       });
     });
   }

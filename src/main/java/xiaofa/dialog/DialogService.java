@@ -196,6 +196,20 @@ public final class DialogService {
 
   /** Handles one message and answers it. */
   public Future<Reply> handle(Inbound in) {
+    return turn(in, false);
+  }
+
+  /**
+   * Answers like {@link #handle} — the same answers, citations, suggestions, paging and urgency guidance — but only
+   * looks things up: it never opens, continues, rates or withdraws a case. Where {@code handle} would hand the matter
+   * to a person, the reply says so and offers {@link Reply.Action#HANDOFF}; the channel then reports the case itself
+   * (the field app, whose grid worker asks on a resident's behalf and reports with the resident's contact).
+   */
+  public Future<Reply> lookup(Inbound in) {
+    return turn(in, true);
+  }
+
+  private Future<Reply> turn(Inbound in, boolean lookup) {
     String text = TextNormaliser.normalise(in.text());
     Session session = sessions.get(in.channel() + ":" + in.userRef(), k -> new Session());
     noteArea(in, text, session);
@@ -203,8 +217,9 @@ public final class DialogService {
       return Future.succeededFuture(plain(Texts.EMPTY, Set.of()));
     }
     Optional<Command> command = Command.parse(text);
-    return brain().compose(b -> handoff.openCaseOf(in.channel(), in.userRef()).compose(open -> {
-      Turn turn = new Turn(in, text, session, b, open.orElse(null));
+    Future<Optional<CaseView>> openCase = lookup ? Future.succeededFuture(Optional.empty()) : handoff.openCaseOf(in.channel(), in.userRef());
+    return brain().compose(b -> openCase.compose(open -> {
+      Turn turn = new Turn(in, text, session, b, open.orElse(null), lookup);
       Future<Reply> reply = command.isPresent() ? command(turn, command.get()) : message(turn);
       return reply.andThen(ar -> {
         if (ar.succeeded()) {
@@ -216,7 +231,7 @@ public final class DialogService {
   }
 
   /** Everything one turn needs. */
-  private record Turn(Inbound in, String text, Session session, Brain brain, CaseView open) {}
+  private record Turn(Inbound in, String text, Session session, Brain brain, CaseView open, boolean lookup) {}
 
   private void noteArea(Inbound in, String text, Session session) {
     Areas areas = handoff.areas();
@@ -240,9 +255,9 @@ public final class DialogService {
       case THANKS:
         return done(t, Texts.THANKS, "command", Set.of());
       case PROGRESS:
-        return progress(t);
+        return t.lookup() ? done(t, Texts.LOOKUP_ONLY, "command", Set.of()) : progress(t);
       case RATE:
-        return rate(t, Integer.parseInt(c.arg()));
+        return t.lookup() ? done(t, Texts.LOOKUP_ONLY, "command", Set.of()) : rate(t, Integer.parseInt(c.arg()));
       case MORE: {
         String page;
         synchronized (s) {
@@ -270,7 +285,7 @@ public final class DialogService {
         if (picked.isPresent()) {
           return answerEntry(t, picked.get().id(), false);
         }
-        if (n <= 5 && t.open() == null) {
+        if (n <= 5 && t.open() == null && !t.lookup()) {
           // a bare number after a rating request
           return handoff.rate(t.in().channel(), t.in().userRef(), n).compose(r -> r.isPresent()
               ? rated(t, r.get(), n)
@@ -285,6 +300,9 @@ public final class DialogService {
         }
         return done(t, Texts.CANCELLED, "command", Set.of());
       case WITHDRAW:
+        if (t.lookup()) {
+          return done(t, Texts.LOOKUP_ONLY, "command", Set.of());
+        }
         if (t.open() == null) {
           return done(t, Texts.NO_CASES, "command", Set.of());
         }
@@ -295,6 +313,9 @@ public final class DialogService {
         if (t.open() != null) {
           return done(t, "您的事项 " + t.open().id() + " 正由" + advisorText(t.open()) + "办理，您发来的消息会直接转过去。" + (c.arg().isEmpty() ? "" : "刚才的内容已经补充到事项中。"), "case_message", Set.of())
               .compose(r -> c.arg().isEmpty() ? Future.succeededFuture(r) : handoff.residentMessage(t.open().id(), c.arg(), false).map(r));
+        }
+        if (t.lookup() && c.arg().isEmpty() && t.session().lastQuestion == null) {
+          return referral(t, null, 0);
         }
         return handOff(t, c.arg());
       default:
@@ -397,6 +418,11 @@ public final class DialogService {
 
   private Future<Reply> urgentCase(Turn t, Understanding u) {
     Category category = u.confidence() >= URGENT_ROUTING_CONFIDENCE ? u.category() : categoryOf(u.urgency().kinds());
+    if (t.lookup()) {
+      Reply r = new Reply("【紧急】" + u.urgency().guidance() + "\n\n" + Texts.LOOKUP_URGENT, category, u.confidence(), true, List.of(), List.of(),
+          Set.of(Reply.Action.HANDOFF), null);
+      return logged(t, r, "urgent", null, null, null);
+    }
     NewCase nc = new NewCase(t.in().channel(), t.in().userRef(), category, true, t.session().area, t.text(), t.session().transcript());
     return handoff.open(nc).compose(c -> {
       String text = "【紧急】" + u.urgency().guidance() + "\n\n已为您登记紧急事项 " + c.id() + "，" + assignedText(c) + "请保持电话畅通，注意安全。";
@@ -431,12 +457,21 @@ public final class DialogService {
 
   private Future<Reply> opened(Turn t, NewCase nc, double confidence) {
     t.session().flow = Session.Flow.NONE;
+    if (t.lookup()) {
+      return referral(t, nc.category(), confidence);
+    }
     return handoff.open(nc).compose(c -> {
       String text = "已为您转接" + (c.advisorId() == null ? "法律服务人员" : advisorText(c)) + "，事项编号 " + c.id() + "（" + nc.category().label() + "）。"
           + assignedText(c) + "回复会直接发到这里；您可以继续补充情况，回复“查询进度”查看办理情况。";
       Reply r = new Reply(text, nc.category(), confidence, false, List.of(), List.of(), Set.of(), ref(c));
       return logged(t, r, "handoff", null, null, c.id());
     });
+  }
+
+  /** In a lookup, where a case would open: the matter needs a person, and the channel reports it. */
+  private Future<Reply> referral(Turn t, Category category, double confidence) {
+    String text = "这件事需要法律顾问跟进" + (category == null ? "" : "（" + category.label() + "）") + "。" + Texts.LOOKUP_HANDOFF;
+    return logged(t, new Reply(text, category, confidence, false, List.of(), List.of(), Set.of(Reply.Action.HANDOFF), null), "handoff_offered", null, null, null);
   }
 
   private Future<Reply> caseMessage(Turn t) {

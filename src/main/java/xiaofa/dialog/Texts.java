@@ -31,6 +31,11 @@ final class Texts {
   static final String UNSURE = "我不太确定您想问的是哪一个，您是不是想问：";
   static final String PICK_HINT = "回复序号查看，或换个说法再问我。";
 
+  /** Lookups ({@link DialogService#lookup}): a grid worker asks on a resident's behalf and reports cases separately. */
+  static final String LOOKUP_HANDOFF = "请为居民登记事项，写明居民的姓名和电话，系统会分派给负责该社区的法律顾问。";
+  static final String LOOKUP_URGENT = "情况紧急：请立即为居民登记事项并标为紧急，法律顾问会优先处理。";
+  static final String LOOKUP_ONLY = "这里只查询法律知识和办事指南，不办理事项。登记事项、查看进度和评价，请在事项中操作。";
+
   /** Where to go for each routing category, when the answer itself does not say. */
   static final Map<Category, String> VENUES = Map.ofEntries(
       Map.entry(Category.LABOR, "平江县劳动人事争议仲裁院申请仲裁；劳动保障咨询 12333；高新区劳动保障监察可受理欠薪投诉。"),

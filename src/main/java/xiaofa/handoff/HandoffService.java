@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,10 +144,23 @@ public final class HandoffService {
    * returned and the summary is added to it as a message.
    */
   public Future<CaseView> open(NewCase nc) {
+    return open(nc, true, null);
+  }
+
+  /**
+   * Opens a new case even when the same user already has one open (a grid worker reports many residents' matters),
+   * and runs {@code withCase(tx, caseId)} in the opening transaction before the sinks are told, so that a channel
+   * stores its own record of the case (the field app's report) atomically with it.
+   */
+  public Future<CaseView> openNew(NewCase nc, BiFunction<SqlConnection, String, Future<Void>> withCase) {
+    return open(nc, false, withCase);
+  }
+
+  private Future<CaseView> open(NewCase nc, boolean joinOpen, BiFunction<SqlConnection, String, Future<Void>> withCase) {
     Instant now = clock.instant();
     String community = areas.byCode(nc.area()).map(Areas.Area::community).orElse(null);
     List<CaseEvent> events = new ArrayList<>();
-    return retryTransient(() -> pool.withTransaction(tx -> openCaseOf(tx, nc.channel(), nc.userRef()).compose(existing -> {
+    return retryTransient(() -> pool.withTransaction(tx -> (joinOpen ? openCaseOf(tx, nc.channel(), nc.userRef()) : Future.succeededFuture(Optional.<CaseView>empty())).compose(existing -> {
           events.clear();
           if (existing.isPresent()) {
             String id = existing.get().id();
@@ -174,6 +188,9 @@ public final class HandoffService {
                   new JsonObject().put("advisor", a.id()).put("load", load.getOrDefault(a.id(), 0))));
             } else {
               log.warn("case {} ({}, {}) found no advisor on duty; it waits unassigned for the SLA monitor", id, nc.category().id(), community);
+            }
+            if (withCase != null) {
+              f = f.compose(v -> withCase.apply(tx, id));
             }
             return f.map(v -> id);
           })));
@@ -338,15 +355,40 @@ public final class HandoffService {
             return Future.succeededFuture(Optional.<CaseView>empty());
           }
           String id = target.get().id();
-          Future<Void> f = tx.preparedQuery(SQL.get("case_rate")).execute(Tuple.of(score, SqlTime.param(now), SqlTime.param(now), id))
-              .compose(r -> event(tx, events, id, CaseEvent.RATED, "resident", Rating.label(score), new JsonObject().put("rating", score)));
-          if (Rating.needsFollowUp(score)) {
-            f = f.compose(v -> tx.preparedQuery(SQL.get("follow_up_insert")).execute(Tuple.of(id, score, SqlTime.param(now), SqlTime.param(now.plus(Duration.ofDays(3))))))
-                .compose(v -> event(tx, events, id, CaseEvent.FOLLOW_UP, "system", "评价为“" + Rating.label(score) + "”，已建立回访任务", null));
-          }
-          metrics.counter("xiaofa.ratings", "score", Integer.toString(score)).increment();
-          return f.compose(v -> tell(tx, id, events)).map(Optional::of);
+          return rated(tx, events, id, score, now).compose(v -> tell(tx, id, events)).map(Optional::of);
         }));
+  }
+
+  /**
+   * The rating of one closed case (the field app rates the very case it reported). Fails with 409 while the case is
+   * open or when it is rated already.
+   */
+  public Future<CaseView> rate(String caseId, int score) {
+    if (score < 1 || score > 5) {
+      return Future.failedFuture(ApiException.badRequest("rating_invalid", "评价应为 1 到 5 的整数：5 非常满意，1 非常不满意。"));
+    }
+    Instant now = clock.instant();
+    List<CaseEvent> events = new ArrayList<>();
+    return pool.withTransaction(tx -> locked(tx, caseId).compose(c -> {
+      if (c.status().isOpen()) {
+        throw conflict("case_open", "事项 " + caseId + " 还在办理中（" + c.status().label() + "），办结后才能评价。");
+      }
+      if (c.rating() != null) {
+        throw conflict("case_rated", "事项 " + caseId + " 已经评价过了（" + Rating.label(c.rating()) + "），每个事项只评价一次。");
+      }
+      return rated(tx, events, caseId, score, now).compose(v -> tell(tx, caseId, events));
+    }));
+  }
+
+  private Future<Void> rated(SqlConnection tx, List<CaseEvent> events, String id, int score, Instant now) {
+    Future<Void> f = tx.preparedQuery(SQL.get("case_rate")).execute(Tuple.of(score, SqlTime.param(now), SqlTime.param(now), id))
+        .compose(r -> event(tx, events, id, CaseEvent.RATED, "resident", Rating.label(score), new JsonObject().put("rating", score)));
+    if (Rating.needsFollowUp(score)) {
+      f = f.compose(v -> tx.preparedQuery(SQL.get("follow_up_insert")).execute(Tuple.of(id, score, SqlTime.param(now), SqlTime.param(now.plus(Duration.ofDays(3))))))
+          .compose(v -> event(tx, events, id, CaseEvent.FOLLOW_UP, "system", "评价为“" + Rating.label(score) + "”，已建立回访任务", null));
+    }
+    metrics.counter("xiaofa.ratings", "score", Integer.toString(score)).increment();
+    return f;
   }
 
   /** Open follow-up tasks (ratings of 2 or less), soonest due first. */

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,7 +13,7 @@ import java.util.UUID;
  * The whole configuration, loaded and validated once at start ({@link ConfigLoader}) and passed down as
  * sub-records. Tests build it directly.
  */
-public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search search, Db db, Handoff handoff, WeChat wechat) {
+public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search search, Db db, Handoff handoff, WeChat wechat, Grid grid) {
 
   /** The HTTP server. {@code instances} is the number of HTTP verticles (one event loop each). */
   public record Http(String host, int port, int instances) {}
@@ -74,6 +75,42 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
     }
   }
 
+  /**
+   * The field app (网格通): the apps allowed to call {@code /grid/v1}, each with its HMAC secret and the URL its case
+   * events are posted to. No apps: the channel is off.
+   */
+  public record Grid(List<App> apps) {
+    public Grid {
+      apps = List.copyOf(apps);
+    }
+
+    public boolean enabled() {
+      return !apps.isEmpty();
+    }
+
+    public Optional<App> app(String appId) {
+      return apps.stream().filter(a -> a.appId().equals(appId)).findFirst();
+    }
+
+    /** One field app: its id (header {@code X-Xiaofa-App}), its shared secret and its callback URL. */
+    public record App(String appId, String secret, URI callbackUrl) {
+      @Override
+      public String toString() {
+        return "App[appId=" + appId + ", secret=***, callbackUrl=" + callbackUrl + "]";
+      }
+    }
+  }
+
+  /** The same configuration with this WeChat channel. */
+  public AppConfig withWeChat(WeChat w) {
+    return new AppConfig(http, dataDir, knowledge, search, db, handoff, w, grid);
+  }
+
+  /** The same configuration with these field apps. */
+  public AppConfig withGrid(Grid g) {
+    return new AppConfig(http, dataDir, knowledge, search, db, handoff, wechat, g);
+  }
+
   /** The index lives here, one sub-folder per content hash. */
   public Path indexDir() {
     return dataDir.resolve("index");
@@ -88,7 +125,8 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
         new Search(2, 1000, true, 1000),
         new Db(Optional.of(Database.h2Url("mem:test-" + UUID.randomUUID())), "sa", "", 4),
         new Handoff(Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofSeconds(30), ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(30)),
-        WeChat.off());
+        WeChat.off(),
+        new Grid(List.of()));
   }
 
   static Optional<Path> existingDir(Path p) {

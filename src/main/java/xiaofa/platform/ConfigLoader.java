@@ -71,7 +71,8 @@ public final class ConfigLoader {
                 Duration.ofSeconds(l.integer("handoff.sla.check.seconds", 1, 3600)),
                 l.zone("zone.timezone"),
                 Duration.ofMinutes(l.integer("dialog.session.minutes", 1, 7 * 24 * 60))),
-            l.wechat());
+            l.wechat(),
+            l.gridApps("grid.apps"));
     if (!l.errors.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", l.errors));
     }
@@ -187,6 +188,55 @@ public final class ConfigLoader {
       errors.add(envName(key) + "=" + v + " is not a time zone such as Asia/Shanghai");
       return ZoneId.of("Asia/Shanghai");
     }
+  }
+
+  private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /**
+   * {@code appId:secret:callbackUrl} entries separated by commas. Split on the first two colons only (the URL has its
+   * own); errors name the entry and the app, never the secret.
+   */
+  private AppConfig.Grid gridApps(String key) {
+    List<AppConfig.Grid.App> apps = new ArrayList<>();
+    String v = string(key);
+    if (v.isEmpty()) {
+      return new AppConfig.Grid(apps);
+    }
+    String[] entries = v.split(",");
+    for (int i = 0; i < entries.length; i++) {
+      String entry = entries[i].strip();
+      String where = envName(key) + " entry " + (i + 1);
+      String[] parts = entry.split(":", 3);
+      if (parts.length < 3) {
+        errors.add(where + " must be appId:secret:callbackUrl");
+        continue;
+      }
+      String appId = parts[0].strip();
+      String secret = parts[1].strip();
+      if (!APP_ID.matcher(appId).matches()) {
+        errors.add(where + ": the app id must be 1 to 64 of A-Z a-z 0-9 _ -");
+        continue;
+      }
+      where += " (app " + appId + ")";
+      if (secret.length() < 16) {
+        errors.add(where + ": the secret must be at least 16 characters");
+      }
+      URI url = null;
+      try {
+        url = new URI(parts[2].strip());
+        if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+          errors.add(where + ": the callback must be an http:// or https:// URL with a host");
+        }
+      } catch (URISyntaxException e) {
+        errors.add(where + ": the callback URL is not a URL");
+      }
+      String id = appId;
+      if (apps.stream().anyMatch(a -> a.appId().equals(id))) {
+        errors.add(where + ": the app id appears twice");
+      }
+      apps.add(new AppConfig.Grid.App(appId, secret, url));
+    }
+    return new AppConfig.Grid(apps);
   }
 
   private Optional<Path> optionalDir(String key) {

@@ -66,7 +66,7 @@ class WeChatChannelTest {
   static AppConfig config(Duration budget, URI apiBase) {
     AppConfig c = AppConfig.forTest(Path.of("target/test-data/chat-app"), Path.of("knowledge"), Files.isDirectory(SHARED_LAWS) ? SHARED_LAWS : null);
     AppConfig.WeChat wc = new AppConfig.WeChat(Pushes.TOKEN, Pushes.APP_ID, Pushes.SECRET, Pushes.AES_KEY, "", apiBase, budget, Optional.of(PUBLIC), Optional.empty());
-    return new AppConfig(c.http(), c.dataDir(), c.knowledge(), c.search(), c.db(), c.handoff(), wc);
+    return c.withWeChat(wc);
   }
 
   @AfterAll
