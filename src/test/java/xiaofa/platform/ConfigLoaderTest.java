@@ -1,6 +1,7 @@
 package xiaofa.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,5 +76,36 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("XIAOFA_DB_URL"), e.getMessage());
     assertTrue(e.getMessage().contains("XIAOFA_ZONE_TIMEZONE=Mars/Olympus"), e.getMessage());
     assertTrue(e.getMessage().contains("XIAOFA_HANDOFF_SLA_NORMAL_MINUTES=0"), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("the WeChat channel is off by default, on with token, AppID and AppSecret, and every bad value is named")
+  void wechat() {
+    assertFalse(ConfigLoader.load(Map.of()).wechat().enabled());
+    AppConfig c = ConfigLoader.load(Map.of(
+        "XIAOFA_WECHAT_TOKEN", "harnessToken2024",
+        "XIAOFA_WECHAT_APP_ID", "wx1234567890abcdef",
+        "XIAOFA_WECHAT_APP_SECRET", "0123456789abcdef0123456789abcdef",
+        "XIAOFA_WECHAT_AES_KEY", "HarnessKey0123456789abcdefghijklmnopqrstuvw",
+        "XIAOFA_WECHAT_PASSIVE_BUDGET_MS", "0",
+        "XIAOFA_PUBLIC_URL", "https://xiaofa.example.gov.cn/"));
+    assertTrue(c.wechat().enabled());
+    assertEquals(java.time.Duration.ZERO, c.wechat().passiveBudget());
+    assertEquals("https://xiaofa.example.gov.cn", c.wechat().publicUrl().orElseThrow().toString());
+    String shown = c.wechat().toString();
+    assertFalse(shown.contains("harnessToken2024") || shown.contains("0123456789abcdef0123") || shown.contains("HarnessKey"), shown);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Map.of(
+        "XIAOFA_WECHAT_TOKEN", "has spaces!",
+        "XIAOFA_WECHAT_APP_ID", "gh_notanappid",
+        "XIAOFA_WECHAT_APP_SECRET", "short",
+        "XIAOFA_WECHAT_AES_KEY", "tooShort",
+        "XIAOFA_WECHAT_PASSIVE_BUDGET_MS", "6000",
+        "XIAOFA_PUBLIC_URL", "ftp://x")));
+    for (String name : new String[] {"XIAOFA_WECHAT_TOKEN", "XIAOFA_WECHAT_APP_ID", "XIAOFA_WECHAT_APP_SECRET", "XIAOFA_WECHAT_AES_KEY",
+        "XIAOFA_WECHAT_PASSIVE_BUDGET_MS", "XIAOFA_PUBLIC_URL"}) {
+      assertTrue(e.getMessage().contains(name), name + " missing from: " + e.getMessage());
+    }
+    assertFalse(e.getMessage().contains("short"), "secrets are not echoed");
   }
 }
