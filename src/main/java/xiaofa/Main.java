@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import io.vertx.ext.web.client.WebClient;
 import xiaofa.channel.grid.GridChannel;
 import xiaofa.channel.web.WebChannel;
+import xiaofa.console.ConsoleAuth;
+import xiaofa.console.ConsoleRoutes;
 import xiaofa.channel.wechat.MenuCommand;
 import xiaofa.channel.wechat.WeChatApi;
 import xiaofa.channel.wechat.WeChatChannel;
@@ -84,7 +86,7 @@ public final class Main {
   /** A started application: what {@link #stop()} must close, and the services tests drive. */
   public record App(
       Vertx vertx, Database db, KnowledgeService knowledge, KnowledgeIndex index, HandoffService handoff, DialogService dialog, Outbox outbox,
-      Optional<WeChatChannel> wechat, GridChannel grid, int port, Future<Void> ready) {
+      Optional<WeChatChannel> wechat, GridChannel grid, ConsoleAuth consoleAuth, int port, Future<Void> ready) {
     public Future<Void> stop() {
       outbox.stop();
       wechat.ifPresent(WeChatChannel::stop);
@@ -147,6 +149,12 @@ public final class Main {
       outbox.register(grid);
       handoff.addSink(grid);
 
+      // the console (issue 6): TODO(accounts) the token secret comes from the database so that every node shares it
+      byte[] tokenSecret = new byte[32];
+      new java.security.SecureRandom().nextBytes(tokenSecret);
+      ConsoleAuth consoleAuth = new ConsoleAuth(vertx, tokenSecret, java.time.Duration.ofHours(8));
+      List<ConsoleRoutes.Part> consoleParts = new ArrayList<>();
+
       Future<Integer> roster = handoff.loadRosterIfEmpty(sampleRoster)
           .onSuccess(n -> {
             if (n > 0) {
@@ -158,7 +166,8 @@ public final class Main {
           new HttpVerticle.Mount("/api", v -> KnowledgeRoutes.router(v, knowledge)),
           new HttpVerticle.Mount("/api", web::router),
           new HttpVerticle.Mount("/kb", v -> KnowledgePages.router(v, knowledge)),
-          new HttpVerticle.Mount("/grid/v1", grid::router)));
+          new HttpVerticle.Mount("/grid/v1", grid::router),
+          new HttpVerticle.Mount("/console/api", v -> ConsoleRoutes.api(v, consoleAuth, consoleParts))));
       wechat.ifPresent(w -> mounts.add(new HttpVerticle.Mount("", w::router)));
       mounts.add(new HttpVerticle.Mount("", Main::webroot));
       Optional<WeChatChannel> wechatChannel = wechat;
@@ -181,7 +190,7 @@ public final class Main {
             .compose(v -> dialog.start())
             .onSuccess(v -> log.info("xiaofa ready in {} ms", (System.nanoTime() - t0) / 1_000_000))
             .onFailure(e -> log.error("loading the knowledge failed; /ready stays DOWN", e));
-        return new App(vertx, db, knowledge, index, handoff, dialog, outbox, wechatChannel, grid, port[0], ready);
+        return new App(vertx, db, knowledge, index, handoff, dialog, outbox, wechatChannel, grid, consoleAuth, port[0], ready);
       });
     });
   }
