@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import io.vertx.ext.web.client.WebClient;
 import xiaofa.channel.grid.GridChannel;
 import xiaofa.channel.web.WebChannel;
+import xiaofa.console.Audit;
 import xiaofa.console.ConsoleAuth;
 import xiaofa.console.ConsoleRoutes;
 import xiaofa.channel.wechat.MenuCommand;
@@ -153,6 +154,7 @@ public final class Main {
       byte[] tokenSecret = new byte[32];
       new java.security.SecureRandom().nextBytes(tokenSecret);
       ConsoleAuth consoleAuth = new ConsoleAuth(vertx, tokenSecret, java.time.Duration.ofHours(8));
+      Audit audit = new Audit(db.pool(), clock);
       List<ConsoleRoutes.Part> consoleParts = new ArrayList<>();
 
       Future<Integer> roster = handoff.loadRosterIfEmpty(sampleRoster)
