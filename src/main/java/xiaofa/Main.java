@@ -169,7 +169,8 @@ public final class Main {
           new HttpVerticle.Mount("/api", web::router),
           new HttpVerticle.Mount("/kb", v -> KnowledgePages.router(v, knowledge)),
           new HttpVerticle.Mount("/grid/v1", grid::router),
-          new HttpVerticle.Mount("/console/api", v -> ConsoleRoutes.api(v, consoleAuth, consoleParts))));
+          new HttpVerticle.Mount("/console/api", v -> ConsoleRoutes.api(v, consoleAuth, consoleParts)),
+          new HttpVerticle.Mount("/console", ConsoleRoutes::pages)));
       wechat.ifPresent(w -> mounts.add(new HttpVerticle.Mount("", w::router)));
       mounts.add(new HttpVerticle.Mount("", Main::webroot));
       Optional<WeChatChannel> wechatChannel = wechat;

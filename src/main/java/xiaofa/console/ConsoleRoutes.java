@@ -3,6 +3,7 @@ package xiaofa.console;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 
 /**
@@ -33,6 +34,18 @@ public final class ConsoleRoutes {
     api.route().handler(auth.authenticate());
     parts.forEach(p -> p.mount(api));
     return api;
+  }
+
+  /**
+   * The console's pages ({@code webroot/console}), mounted at {@code /console}: the same security headers, so no page
+   * can load a script from outside the service; {@code /console} redirects to {@code /console/}.
+   */
+  public static Router pages(Vertx vertx) {
+    Router r = Router.router(vertx);
+    r.route().handler(ConsoleRoutes::securityHeaders);
+    r.getWithRegex("^$").handler(ctx -> ctx.redirect("/console/"));
+    r.route().handler(StaticHandler.create("webroot/console").setIndexPage("index.html").setCachingEnabled(false));
+    return r;
   }
 
   /** The headers every console response carries (API and pages). */
