@@ -85,7 +85,7 @@ function live(message) {
 function table(columns, rows) {
   return h('div', { class: 'table-wrap' }, h('table', {},
     h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col' }, c.label)))),
-    h('tbody', {}, rows.map(r => h('tr', {}, columns.map(c => h('td', {}, c.render ? c.render(r) : (r[c.key] ?? '')))))))));
+    h('tbody', {}, rows.map(r => h('tr', {}, columns.map(c => h('td', {}, c.render ? c.render(r) : (r[c.key] ?? ''))))))));
 }
 
 /** A horizontal bar chart as inline SVG: [{label, value}]. */
@@ -273,6 +273,302 @@ async function render() {
   }
   app.replaceChildren(h('p', { class: 'error' }, '没有这个页面。'), h('a', { href: '#/cases' }, '返回案件'));
 }
+
+
+// ---------------------------------------------------------------- advisors: the inbox
+
+function caseItem(c, fresh) {
+  const due = countdown(c.firstResponseDue);
+  const open = !['resolved', 'referred', 'closed'].includes(c.status);
+  return h('li', { class: fresh ? 'fresh' : null, dataset: { case: c.id } }, h('a', { href: '#/case/' + encodeURIComponent(c.id) },
+    h('span', {}, c.urgent ? h('span', { class: 'tag tag--urgent' }, '紧急') : null, ' ', h('b', {}, c.id)),
+    h('span', {}, [c.categoryLabel, c.community, c.channelLabel || c.channel].filter(Boolean).join(' · ')),
+    h('span', {}, h('span', { class: 'tag' }, c.statusLabel || c.status), ' ',
+      open && c.firstResponseDue && !c.firstResponseAt ? h('span', { class: 'tag ' + (due.late ? 'tag--late' : 'tag--warn'), dataset: { due: c.firstResponseDue } }, due.text) : null),
+    h('span', { class: 'summary' }, c.lastMessage || c.summary || '')));
+}
+
+async function casesView(app) {
+  const isAdmin = state.user.role === 'admin';
+  const scopes = state.user.advisorId ? [['mine', '我的案件'], ['available', '可认领的案件']] : [];
+  if (isAdmin) scopes.push(['all', '全部案件']);
+  const lists = {};
+  const sections = scopes.map(([scope, title]) => {
+    const ul = h('ul', { class: 'cases', id: 'cases-' + scope, 'aria-live': 'polite' });
+    lists[scope] = ul;
+    return h('section', { class: 'card' }, h('h2', {}, title, ' ', h('span', { class: 'muted', id: 'count-' + scope })), ul);
+  });
+  app.replaceChildren(h('h1', {}, '案件'), ...sections,
+    scopes.length ? null : h('p', { class: 'notice' }, '您的账号没有关联法律顾问，暂时不能办理案件。请管理员在“账号”中关联。'));
+  const seen = new Set();
+  async function load(highlight) {
+    for (const [scope] of scopes) {
+      const r = await api('GET', '/cases?scope=' + scope);
+      const rows = r.cases || r;
+      document.getElementById('count-' + scope).textContent = '（' + rows.length + '）';
+      lists[scope].replaceChildren(...(rows.length ? rows.map(c => caseItem(c, highlight && !seen.has(c.id))) : [h('li', { class: 'muted' }, '暂无')]));
+      rows.forEach(c => seen.add(c.id));
+    }
+  }
+  await load(false);
+  every(30000, () => document.querySelectorAll('[data-due]').forEach(el => {
+    const d = countdown(el.dataset.due);
+    el.textContent = d.text;
+    el.className = 'tag ' + (d.late ? 'tag--late' : 'tag--warn');
+  }));
+  startEvents((name, data) => {
+    const label = { 'case.created': '新案件', 'case.message': '居民发来新消息', 'case.assigned': '案件已分派', 'case.transferred': '案件已转办',
+      'case.closed': '案件已办结', 'case.sla_breached': '案件首次回复超时', 'case.delivery_failed': '回复未能送达' }[name];
+    if (label) live(label + '：' + (data.caseId || data.id || ''));
+    load(true).catch(() => {});
+  });
+}
+
+// ---------------------------------------------------------------- advisors: one case
+
+const KIND_CLASS = { resident_message: 'resident', advisor_reply: 'advisor', note: 'note', delivery_failed: 'failed' };
+
+async function caseView(app, id) {
+  const r = await api('GET', '/cases/' + encodeURIComponent(id));
+  const c = r.case || r;
+  const mineOrFree = state.user.advisorId && (!c.advisorId || c.advisorId === state.user.advisorId);
+  const open = !['resolved', 'referred', 'closed'].includes(c.status);
+  const msg = h('div', { id: 'case-msg' });
+
+  async function act(path, body, done) {
+    msg.replaceChildren();
+    try {
+      await api('POST', '/cases/' + encodeURIComponent(id) + path, body);
+      if (done) msg.replaceChildren(h('p', { class: 'okmsg', role: 'status' }, done));
+      await caseView(app, id);
+    } catch (e) {
+      showError(msg, e);
+    }
+  }
+
+  const facts = h('dl', { class: 'facts' },
+    ...[['渠道', c.channelLabel || c.channel], ['社区/网格', [c.community, c.area].filter(Boolean).join(' ')], ['类别', c.categoryLabel || c.category],
+      ['紧急', c.urgent ? '是' : '否'], ['状态', c.statusLabel || c.status], ['承办人', c.advisorName || c.advisor && c.advisor.name || '未分派'],
+      ['首次回复期限', c.firstResponseDue ? fmtTime(c.firstResponseDue) + '（' + countdown(c.firstResponseDue).text + '）' : ''],
+      ['居民', r.contact ? [r.contact.name, r.contact.phone].filter(Boolean).join(' ') : (c.userRef || '')]]
+      .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')]));
+
+  const timeline = h('ol', { class: 'timeline', id: 'timeline' }, (r.timeline || []).map(e => h('li', { class: KIND_CLASS[e.kind] || '' },
+    h('div', { class: 'meta' }, fmtTime(e.at), ' · ', e.kindLabel || e.kind, ' · ', e.actorLabel || e.actor,
+      e.delivery ? h('span', { class: 'tag ' + (e.delivery.state === 'undeliverable' ? 'tag--urgent' : '') }, ' ', e.delivery.label || e.delivery.state) : null),
+    e.text ? h('div', { class: 'text' }, e.text) : null,
+    e.delivery && e.delivery.advice ? h('div', { class: 'notice' }, e.delivery.advice) : null)));
+
+  const bot = (r.turns || []).length ? h('section', { class: 'card' }, h('h2', {}, '小法的回答'),
+    table([{ label: '时间', render: t => fmtTime(t.at) }, { label: '居民说', key: 'text' }, { label: '结果', render: t => t.outcomeLabel || t.outcome },
+      { label: '依据的知识', render: t => t.entry ? h('a', { href: '/kb/' + encodeURIComponent(t.entry.id), target: '_blank', rel: 'noopener' }, t.entry.title) : '' },
+      { label: '分数', render: t => t.score == null ? '' : Number(t.score).toFixed(2) }], r.turns)) : null;
+
+  const reply = h('textarea', { id: 'reply-text', 'aria-label': '回复居民的内容', maxlength: 1500 });
+  const canned = h('div', { class: 'row', id: 'canned' });
+  if (open && mineOrFree) {
+    api('GET', '/canned?caseId=' + encodeURIComponent(id)).then(cr => {
+      const items = cr.replies || cr;
+      canned.replaceChildren(...items.slice(0, 5).map(it => h('button', { type: 'button', class: 'btn btn--ghost', title: it.text,
+        onclick: () => { reply.value = it.text; reply.focus(); } }, '引用：' + it.title)));
+    }).catch(() => {});
+  }
+  const note = h('textarea', { id: 'note-text', 'aria-label': '内部备注（居民看不到）' });
+  const outcome = h('select', { id: 'close-outcome', 'aria-label': '办结结果' },
+    ...(r.outcomes || [['answered', '已解答'], ['mediation', '调解'], ['legal_aid', '法律援助'], ['litigation_advice', '诉讼指引'],
+      ['referred_department', '转交部门'], ['withdrawn', '居民撤回']].map(o => Array.isArray(o) ? { id: o[0], label: o[1] } : o))
+      .map(o => h('option', { value: o.id }, o.label)));
+  const transferTo = h('input', { id: 'transfer-to', placeholder: '顾问编号，或类别如 labor', 'aria-label': '转办给' });
+
+  const actions = h('section', { class: 'card' }, h('h2', {}, '办理'),
+    !open ? h('p', { class: 'muted' }, '案件已办结。') : !state.user.advisorId ? h('p', { class: 'notice' }, '管理员账号未关联法律顾问，只能查看。') :
+    h('div', {},
+      !c.advisorId ? h('p', {}, h('button', { class: 'btn', id: 'claim-btn', onclick: () => act('/claim', {}, '已认领。') }, '认领这个案件')) : null,
+      mineOrFree ? h('div', {}, h('label', { for: 'reply-text' }, '回复居民（通过居民自己的渠道送达）'), canned, reply,
+        h('p', {}, h('button', { class: 'btn', id: 'reply-btn', onclick: () => reply.value.trim() && act('/reply', { text: reply.value.trim() }, '回复已发出。') }, '发送回复')),
+        h('label', { for: 'note-text' }, '内部备注（只有工作人员能看到）'), note,
+        h('p', {}, h('button', { class: 'btn btn--ghost', id: 'note-btn', onclick: () => note.value.trim() && act('/notes', { text: note.value.trim() }, '备注已保存。') }, '保存备注')),
+        h('label', { for: 'transfer-to' }, '转办'), h('div', { class: 'row' }, transferTo,
+          h('button', { class: 'btn btn--ghost', id: 'transfer-btn', onclick: () => {
+            const v = transferTo.value.trim();
+            if (v) act('/transfer', /^[a-z_]+$/.test(v) ? { category: v } : { advisorId: v }, '已转办。');
+          } }, '转办')),
+        h('label', { for: 'close-outcome' }, '办结'), h('div', { class: 'row' }, outcome,
+          h('button', { class: 'btn btn--danger', id: 'close-btn', onclick: () => act('/close', { outcome: outcome.value, note: note.value.trim() }, '已办结，已请居民评价。') }, '办结')))
+        : h('p', { class: 'muted' }, '这个案件由其他顾问办理。')));
+
+  app.replaceChildren(h('p', {}, h('a', { href: '#/cases' }, '← 返回案件')),
+    h('h1', {}, c.urgent ? h('span', { class: 'tag tag--urgent' }, '紧急') : null, ' 案件 ', c.id),
+    msg, h('div', { class: 'grid2' }, h('div', {}, h('section', { class: 'card' }, h('h2', {}, '对话与记录'), timeline), bot),
+      h('div', {}, h('section', { class: 'card' }, h('h2', {}, '概况'), facts, h('p', {}, c.summary || '')), actions)));
+  startEvents((name, data) => {
+    if ((data.caseId || data.id) === id) caseView(app, id).catch(() => {});
+  });
+}
+
+route(/^#\/cases$/, casesView);
+route(/^#\/case\/(.+)$/, caseView);
+
+// ---------------------------------------------------------------- my account
+
+async function meView(app) {
+  const u = state.user;
+  const msg = h('div');
+  const cur = h('input', { id: 'pw-current', type: 'password', autocomplete: 'current-password' });
+  const next = h('input', { id: 'pw-new', type: 'password', autocomplete: 'new-password' });
+  app.replaceChildren(h('h1', {}, '我的账号'),
+    h('section', { class: 'card' }, h('dl', { class: 'facts' }, h('dt', {}, '用户名'), h('dd', {}, u.username), h('dt', {}, '姓名'), h('dd', {}, u.displayName || ''),
+      h('dt', {}, '角色'), h('dd', {}, u.role === 'admin' ? '管理员' : '法律顾问'), h('dt', {}, '顾问编号'), h('dd', {}, u.advisorId || '—'))),
+    h('form', { class: 'card', onsubmit: async ev => {
+      ev.preventDefault();
+      try {
+        await api('POST', '/me/password', { current: cur.value, new: next.value });
+        msg.replaceChildren(h('p', { class: 'okmsg' }, '密码已修改，请用新密码重新登录。'));
+        setTimeout(() => signOut('密码已修改，请用新密码登录。'), 1500);
+      } catch (e) { showError(msg, e); }
+    } }, h('h2', {}, '修改密码'), h('label', { for: 'pw-current' }, '当前密码'), cur, h('label', { for: 'pw-new' }, '新密码（至少 10 位）'), next, msg,
+      h('p', {}, h('button', { class: 'btn', type: 'submit' }, '修改密码'))));
+}
+route(/^#\/me$/, meView);
+
+// ---------------------------------------------------------------- administrators
+
+async function dashboardView(app) {
+  const d = await api('GET', '/admin/dashboard?days=30');
+  const kpi = (label, value) => h('div', { class: 'kpi' }, h('span', { class: 'muted' }, label), h('b', {}, value ?? '—'));
+  const o = d.outcomes || {};
+  const sat = d.satisfaction || {};
+  app.replaceChildren(h('h1', {}, '近 30 天统计'),
+    h('div', { class: 'kpis' }, kpi('咨询', d.questions ?? d.totalQuestions), kpi('已解答', o.answered), kpi('转人工', o.handoff ?? o.handedOff),
+      kpi('新案件', d.casesOpened), kpi('超时未回复', d.slaBreaches), kpi('平均满意度', sat.average == null ? '—' : Number(sat.average).toFixed(2)),
+      kpi('待回访', (d.followUpsDue || []).length ?? d.followUps)),
+    h('div', { class: 'grid2' },
+      h('section', { class: 'card' }, h('h2', {}, '每日咨询量'), bars((d.questionsByDay || d.byDay || []).map(x => ({ label: x.day, value: x.count })))),
+      h('section', { class: 'card' }, h('h2', {}, '按类别'), bars((d.questionsByCategory || d.byCategory || []).map(x => ({ label: x.label || x.category, value: x.count }))))),
+    h('div', { class: 'grid2' },
+      h('section', { class: 'card' }, h('h2', {}, '满意度分布'), bars([5, 4, 3, 2, 1].map(n => ({ label: n + ' 分', value: (sat.distribution || sat)[n] || 0 })))),
+      h('section', { class: 'card' }, h('h2', {}, '到期回访'), (d.followUpsDue || []).length
+        ? table([{ label: '案件', render: f => h('a', { href: '#/case/' + encodeURIComponent(f.caseId) }, f.caseId) }, { label: '评分', key: 'rating' },
+          { label: '回访期限', render: f => fmtTime(f.dueAt) }], d.followUpsDue) : h('p', { class: 'muted' }, '没有待回访的案件。'))));
+}
+route(/^#\/admin\/dashboard$/, dashboardView, true);
+
+async function knowledgeView(app) {
+  const out = h('div', { id: 'import-result' });
+  const file = h('input', { type: 'file', id: 'import-file', accept: '.xlsx,.csv' });
+  const testQ = h('input', { id: 'test-q', placeholder: '例如：老板拖欠工资怎么办' });
+  const testOut = h('div', { id: 'test-result' });
+  async function preview() {
+    out.replaceChildren();
+    const f = file.files[0];
+    if (!f) { out.replaceChildren(h('p', { class: 'error' }, '请先选择 XLSX 或 CSV 文件。')); return; }
+    try {
+      const p = await api('POST', '/admin/knowledge/power-list/preview', f, { 'X-File-Name': encodeURIComponent(f.name) });
+      const errs = p.errors || [];
+      out.replaceChildren(
+        h('p', { class: errs.length ? 'error' : 'okmsg', id: 'preview-summary' }, '共 ' + p.rows + ' 行，有效 ' + p.valid + ' 行' + (errs.length ? '，' + errs.length + ' 处错误：改正后重新上传。' : '，可以导入。')),
+        errs.length ? h('div', { id: 'preview-errors' }, table([{ label: '行', key: 'row' }, { label: '列', key: 'column' }, { label: '问题', key: 'message' }], errs)) : null,
+        p.diff ? h('p', { class: 'muted' }, '与现有清单相比：新增 ' + (p.diff.added ?? 0) + '，删除 ' + (p.diff.removed ?? 0) + '，修改 ' + (p.diff.changed ?? 0)) : null,
+        errs.length ? null : h('button', { class: 'btn', id: 'import-btn', onclick: async () => {
+          try {
+            const r = await api('POST', '/admin/knowledge/power-list/import', { previewId: p.previewId });
+            out.replaceChildren(h('p', { class: 'okmsg', id: 'import-done' }, '已导入，知识库已更新。' + (r.items ? '（' + r.items + ' 项）' : '')));
+          } catch (e) { showError(out, e); }
+        } }, '确认导入'));
+    } catch (e) { showError(out, e); }
+  }
+  async function test() {
+    try {
+      const r = await api('GET', '/admin/answer-test?q=' + encodeURIComponent(testQ.value.trim()));
+      testOut.replaceChildren(
+        h('p', {}, h('span', { class: 'tag' }, r.decisionLabel || r.decision), ' ', r.categoryLabel || r.category || '', ' ',
+          r.confidence == null ? '' : '置信度 ' + Number(r.confidence).toFixed(2), r.urgent ? h('span', { class: 'tag tag--urgent' }, '紧急') : null),
+        r.why ? h('p', { class: 'muted' }, r.why) : null,
+        h('div', { class: 'card' }, h('div', { class: 'text' }, r.reply || r.answer || '')),
+        table([{ label: '条目', render: x => x.title + '（' + x.id + '）' }, { label: '类型', key: 'type' }, { label: '分数', render: x => Number(x.score).toFixed(3) }], r.hits || []));
+    } catch (e) { showError(testOut, e); }
+  }
+  app.replaceChildren(h('h1', {}, '知识库'),
+    h('section', { class: 'card' }, h('h2', {}, '导入权责清单（XLSX 或 CSV）'),
+      h('p', { class: 'muted' }, '第一行为表头（事项编码、事项名称、职权类型……）。先预览：每一行的问题都会列出来，改正前不会替换现有清单。'),
+      h('div', { class: 'row' }, file, h('button', { class: 'btn', id: 'preview-btn', onclick: preview }, '预览')), out),
+    h('section', { class: 'card' }, h('h2', {}, '小法会怎么回答？'),
+      h('div', { class: 'row' }, testQ, h('button', { class: 'btn', id: 'test-btn', onclick: test }, '试一试')), testOut),
+    h('section', { class: 'card' }, h('h2', {}, '重新加载'), h('p', { class: 'muted' }, '修改 knowledge/ 目录中的文件后，可以立即重新加载。'),
+      h('button', { class: 'btn btn--ghost', onclick: async ev => {
+        const r = await api('POST', '/admin/knowledge/reload').catch(e => ({ error: e.message }));
+        ev.target.after(h('p', { class: r.error ? 'error' : 'okmsg' }, r.error || (r.changed ? '已更新为新版本。' : '内容没有变化。')));
+      } }, '重新加载知识库')));
+}
+route(/^#\/admin\/knowledge$/, knowledgeView, true);
+
+async function unansweredView(app) {
+  const r = await api('GET', '/admin/unanswered?days=30');
+  const rows = r.questions || r;
+  const form = h('div', { id: 'entry-form' });
+  function edit(q) {
+    const title = h('input', { id: 'entry-title', value: q.text });
+    const body = h('textarea', { id: 'entry-body' });
+    const category = h('input', { id: 'entry-category', value: q.category || 'general' });
+    const basis = h('input', { id: 'entry-basis', placeholder: '《中华人民共和国劳动合同法》第三十条' });
+    const msg = h('div');
+    form.replaceChildren(h('section', { class: 'card' }, h('h2', {}, '新建知识条目'), h('p', { class: 'muted' }, '居民问：' + q.text),
+      h('label', { for: 'entry-title' }, '标题'), title, h('label', { for: 'entry-body' }, '回答（怎么办、到哪里办）'), body,
+      h('label', { for: 'entry-category' }, '类别'), category, h('label', { for: 'entry-basis' }, '依据（可选，多条用；分隔）'), basis, msg,
+      h('button', { class: 'btn', onclick: async () => {
+        try {
+          const e = await api('POST', '/admin/knowledge/entries', { question: q.text, title: title.value.trim(), body: body.value.trim(), category: category.value.trim(),
+            basis: basis.value.split(/[;；]/).map(x => x.trim()).filter(Boolean) });
+          msg.replaceChildren(h('p', { class: 'okmsg' }, '已新建条目 ' + (e.id || '') + '，小法以后会用它回答。'));
+        } catch (e) { showError(msg, e); }
+      } }, '保存条目')));
+    body.focus();
+  }
+  app.replaceChildren(h('h1', {}, '没答好的问题（近 30 天）'),
+    rows.length ? table([{ label: '问题', key: 'text' }, { label: '次数', key: 'count' }, { label: '最高分', render: q => q.bestScore == null ? '' : Number(q.bestScore).toFixed(2) },
+      { label: '最近', render: q => fmtTime(q.lastAskedAt || q.last) }, { label: '', render: q => h('button', { class: 'btn btn--ghost', onclick: () => edit(q) }, '写成条目') }], rows)
+      : h('p', { class: 'muted' }, '近 30 天没有答不上来的问题。'), form);
+}
+route(/^#\/admin\/unanswered$/, unansweredView, true);
+
+async function advisorsView(app) {
+  const r = await api('GET', '/admin/advisors');
+  const rows = r.advisors || r;
+  app.replaceChildren(h('h1', {}, '法律顾问'), table([{ label: '编号', key: 'id' }, { label: '姓名', key: 'name' }, { label: '身份', render: a => a.roleLabel || a.role },
+    { label: '专长', render: a => (a.specialtyLabels || a.specialties || []).join('、') }, { label: '负责社区', render: a => (a.areas || []).join('、') },
+    { label: '容量', key: 'capacity' }, { label: '值班', render: a => (a.duty || []).join('；') }, { label: '在岗', render: a => a.active === false ? '否' : '是' }], rows));
+}
+route(/^#\/admin\/advisors$/, advisorsView, true);
+
+async function usersView(app) {
+  const r = await api('GET', '/admin/users');
+  const rows = r.users || r;
+  const msg = h('div');
+  const username = h('input', { id: 'new-username' });
+  const name = h('input', { id: 'new-name' });
+  const role = h('select', { id: 'new-role' }, h('option', { value: 'advisor' }, '法律顾问'), h('option', { value: 'admin' }, '管理员'));
+  const advisor = h('input', { id: 'new-advisor', placeholder: '如 adv-001' });
+  app.replaceChildren(h('h1', {}, '账号'),
+    table([{ label: '用户名', key: 'username' }, { label: '姓名', key: 'displayName' }, { label: '角色', render: u => u.role === 'admin' ? '管理员' : '法律顾问' },
+      { label: '顾问编号', key: 'advisorId' }, { label: '状态', render: u => u.active === false ? '停用' : u.locked ? '已锁定' : '正常' }], rows),
+    h('section', { class: 'card' }, h('h2', {}, '新建账号'), h('label', { for: 'new-username' }, '用户名'), username, h('label', { for: 'new-name' }, '姓名'), name,
+      h('label', { for: 'new-role' }, '角色'), role, h('label', { for: 'new-advisor' }, '关联的顾问编号（法律顾问必填）'), advisor, msg,
+      h('button', { class: 'btn', onclick: async () => {
+        try {
+          const u = await api('POST', '/admin/users', { username: username.value.trim(), displayName: name.value.trim(), role: role.value, advisorId: advisor.value.trim() || null });
+          msg.replaceChildren(h('p', { class: 'okmsg' }, '已创建。初始密码（只显示这一次）：', h('code', {}, u.password || '')));
+        } catch (e) { showError(msg, e); }
+      } }, '创建')));
+}
+route(/^#\/admin\/users$/, usersView, true);
+
+async function auditView(app) {
+  const r = await api('GET', '/admin/audit?limit=100');
+  const rows = r.entries || r.audit || r;
+  app.replaceChildren(h('h1', {}, '审计日志'), table([{ label: '时间', render: a => fmtTime(a.at) }, { label: '人员', key: 'actor' }, { label: '操作', key: 'action' },
+    { label: '案件', render: a => a.caseId ? h('a', { href: '#/case/' + encodeURIComponent(a.caseId) }, a.caseId) : '' }, { label: '详情', render: a => typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail || '') }], rows));
+}
+route(/^#\/admin\/audit$/, auditView, true);
 
 window.addEventListener('hashchange', render);
 window.addEventListener('DOMContentLoaded', render);
