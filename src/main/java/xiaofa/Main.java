@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 import io.vertx.ext.web.client.WebClient;
 import xiaofa.channel.grid.GridChannel;
 import xiaofa.channel.web.WebChannel;
+import xiaofa.console.AccountRoutes;
+import xiaofa.console.Accounts;
+import xiaofa.console.AdvisorAdmin;
 import xiaofa.console.Audit;
 import xiaofa.console.ConsoleAuth;
 import xiaofa.console.ConsoleRoutes;
@@ -87,7 +90,8 @@ public final class Main {
   /** A started application: what {@link #stop()} must close, and the services tests drive. */
   public record App(
       Vertx vertx, Database db, KnowledgeService knowledge, KnowledgeIndex index, HandoffService handoff, DialogService dialog, Outbox outbox,
-      Optional<WeChatChannel> wechat, GridChannel grid, ConsoleAuth consoleAuth, int port, Future<Void> ready) {
+      Optional<WeChatChannel> wechat, GridChannel grid, ConsoleAuth consoleAuth, int port, Future<Void> ready,
+      Accounts accounts, List<ConsoleRoutes.Part> consoleParts) {
     public Future<Void> stop() {
       outbox.stop();
       wechat.ifPresent(WeChatChannel::stop);
@@ -128,7 +132,7 @@ public final class Main {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return Database.open(vertx, config.db(), config.dataDir()).compose(db -> {
+    return Database.open(vertx, config.db(), config.dataDir()).compose(db -> Accounts.tokenSecret(db.pool(), clock).compose(tokenSecret -> {
       KnowledgeService knowledge = new KnowledgeService(vertx, sources, index, config.search().threads(), config.search().cacheSize(),
           config.search().resultCacheSize());
       Outbox outbox = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT, metrics);
@@ -150,12 +154,14 @@ public final class Main {
       outbox.register(grid);
       handoff.addSink(grid);
 
-      // the console (issue 6): TODO(accounts) the token secret comes from the database so that every node shares it
-      byte[] tokenSecret = new byte[32];
-      new java.security.SecureRandom().nextBytes(tokenSecret);
-      ConsoleAuth consoleAuth = new ConsoleAuth(vertx, tokenSecret, java.time.Duration.ofHours(8));
+      // the console (issue 6); the token secret comes from the database so that every node accepts every node's tokens
+      ConsoleAuth consoleAuth = new ConsoleAuth(vertx, tokenSecret, java.time.Duration.ofHours(8), db.pool(), clock);
       Audit audit = new Audit(db.pool(), clock);
       List<ConsoleRoutes.Part> consoleParts = new ArrayList<>();
+      // accounts: sign-in, lock-out, the first admin, users' and advisors' administration
+      Accounts accounts = new Accounts(vertx, db.pool(), clock, audit, consoleAuth);
+      consoleParts.add(new AccountRoutes(accounts, consoleAuth, clock));
+      consoleParts.add(new AdvisorAdmin(handoff, accounts, audit));
 
       Future<Integer> roster = handoff.loadRosterIfEmpty(sampleRoster)
           .onSuccess(n -> {
@@ -184,7 +190,8 @@ public final class Main {
       } else {
         http = vertx.deployVerticle(() -> new HttpVerticle(config.http(), mounts, readiness, metrics), new DeploymentOptions().setInstances(config.http().instances()));
       }
-      return roster.compose(n -> grid.start()).compose(v -> http).map(id -> {
+      Future<Boolean> firstAdmin = roster.compose(n -> accounts.ensureFirstAdmin(config.console().adminPassword(), System.out));
+      return firstAdmin.compose(n -> grid.start()).compose(v -> http).map(id -> {
         log.info("xiaofa listening on http://{}:{} ({} ms); loading knowledge", config.http().host(), port[0], (System.nanoTime() - t0) / 1_000_000);
         outbox.start();
         handoff.start();
@@ -193,9 +200,10 @@ public final class Main {
             .compose(v -> dialog.start())
             .onSuccess(v -> log.info("xiaofa ready in {} ms", (System.nanoTime() - t0) / 1_000_000))
             .onFailure(e -> log.error("loading the knowledge failed; /ready stays DOWN", e));
-        return new App(vertx, db, knowledge, index, handoff, dialog, outbox, wechatChannel, grid, consoleAuth, port[0], ready);
+        return new App(vertx, db, knowledge, index, handoff, dialog, outbox, wechatChannel, grid, consoleAuth, port[0], ready,
+            accounts, List.copyOf(consoleParts));
       });
-    });
+    }));
   }
 
   /** The chat simulator and other static pages. */

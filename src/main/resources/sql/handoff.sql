@@ -7,6 +7,10 @@ SELECT COUNT(*) AS n FROM advisors;
 INSERT INTO advisors (id, name, role, specialties, areas, capacity, duty, fallback, active, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
+-- name: advisor_update
+UPDATE advisors SET name = ?, role = ?, specialties = ?, areas = ?, capacity = ?, duty = ?, fallback = ?, active = ?
+ WHERE id = ?;
+
 -- name: advisors
 SELECT id, name, role, specialties, areas, capacity, duty, fallback, active FROM advisors ORDER BY id;
 

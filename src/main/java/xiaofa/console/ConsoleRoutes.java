@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Assembles {@code /console/api}: every response gets the console's security headers; the parts' public routes
  * (sign-in) come first; then every other route passes {@link ConsoleAuth#authenticate()} before the parts' routes,
- * which check roles themselves with {@link ConsoleAuth#require}. Mounted by Main at {@code /console/api}.
+ * which check roles themselves with {@link ConsoleAuth#require}; everything under {@code /admin/} is for
+ * administrators only, whatever the part says. Mounted by Main at {@code /console/api}.
  */
 public final class ConsoleRoutes {
   /** Content-Security-Policy of the console: nothing from outside the service, no inline script. */
@@ -32,6 +33,8 @@ public final class ConsoleRoutes {
     api.route().handler(ConsoleRoutes::securityHeaders);
     parts.forEach(p -> p.mountPublic(api));
     api.route().handler(auth.authenticate());
+    // whatever a part mounts under /admin/ is for administrators only, on top of the part's own role checks
+    api.route("/admin/*").handler(ConsoleAuth.require(ConsoleUser.Role.ADMIN));
     parts.forEach(p -> p.mount(api));
     return api;
   }

@@ -111,6 +111,29 @@ public final class HandoffService {
     }));
   }
 
+  /**
+   * Inserts {@code a}, or replaces every column of the advisor with its id (the console's advisor administration);
+   * {@code alsoInTransaction} (may be null) runs in the same transaction, told whether the advisor is new: the audit
+   * row, or a failure that undoes it all (creating an advisor whose id was taken meanwhile). Routing reads the table at
+   * each assignment, so the change applies from the next case on; cases already assigned stay where they are.
+   * Completes with true when the advisor was new.
+   */
+  public Future<Boolean> saveAdvisor(Advisor a, BiFunction<SqlConnection, Boolean, Future<Void>> alsoInTransaction) {
+    String specialties = a.specialties().stream().map(Category::id).sorted().collect(Collectors.joining("|"));
+    String areasText = a.areas().stream().sorted().collect(Collectors.joining("|"));
+    Tuple update = Tuple.of(a.name(), a.role().label(), specialties, areasText, a.capacity(), a.dutyText(), a.fallback(), a.active()).addValue(a.id());
+    Tuple insert = Tuple.of(a.id(), a.name(), a.role().label(), specialties, areasText, a.capacity(), a.dutyText())
+        .addValue(a.fallback()).addValue(a.active()).addValue(SqlTime.param(clock.instant()));
+    return pool.withTransaction(tx -> tx.preparedQuery(SQL.get("advisor_update")).execute(update)
+        .compose(r -> r.rowCount() > 0 ? Future.succeededFuture(false) : tx.preparedQuery(SQL.get("advisor_insert")).execute(insert).map(true))
+        .compose(created -> alsoInTransaction == null ? Future.succeededFuture(created) : alsoInTransaction.apply(tx, created).map(created)));
+  }
+
+  /** {@link #saveAdvisor(Advisor, BiFunction)} on its own. */
+  public Future<Boolean> saveAdvisor(Advisor a) {
+    return saveAdvisor(a, null);
+  }
+
   public Future<List<Advisor>> advisors() {
     return pool.withTransaction(this::advisors);
   }

@@ -13,7 +13,7 @@ import java.util.UUID;
  * The whole configuration, loaded and validated once at start ({@link ConfigLoader}) and passed down as
  * sub-records. Tests build it directly.
  */
-public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search search, Db db, Handoff handoff, WeChat wechat, Grid grid) {
+public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search search, Db db, Handoff handoff, WeChat wechat, Grid grid, Console console) {
 
   /** The HTTP server. {@code instances} is the number of HTTP verticles (one event loop each). */
   public record Http(String host, int port, int instances) {}
@@ -101,14 +101,38 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
     }
   }
 
+  /**
+   * The advisors' console: the password of the first administrator ({@code admin}), used only at the start that
+   * creates it (no administrator in the database yet); empty: a generated one is printed once.
+   */
+  public record Console(Optional<String> adminPassword) {
+    @Override
+    public String toString() {
+      return "Console[adminPassword=" + (adminPassword.isPresent() ? "***" : "(generated at the first start)") + "]";
+    }
+  }
+
+  /** The first administrator's password in {@link #forTest} configurations (never a default outside tests). */
+  public static final String TEST_ADMIN_PASSWORD = "test-admin-password";
+
+  /** The same configuration with this console setting. */
+  public AppConfig withConsole(Console c) {
+    return new AppConfig(http, dataDir, knowledge, search, db, handoff, wechat, grid, c);
+  }
+
+  /** The same configuration on this database (several nodes on one database, in tests). */
+  public AppConfig withDb(Db d) {
+    return new AppConfig(http, dataDir, knowledge, search, d, handoff, wechat, grid, console);
+  }
+
   /** The same configuration with this WeChat channel. */
   public AppConfig withWeChat(WeChat w) {
-    return new AppConfig(http, dataDir, knowledge, search, db, handoff, w, grid);
+    return new AppConfig(http, dataDir, knowledge, search, db, handoff, w, grid, console);
   }
 
   /** The same configuration with these field apps. */
   public AppConfig withGrid(Grid g) {
-    return new AppConfig(http, dataDir, knowledge, search, db, handoff, wechat, g);
+    return new AppConfig(http, dataDir, knowledge, search, db, handoff, wechat, g, console);
   }
 
   /** The index lives here, one sub-folder per content hash. */
@@ -116,7 +140,10 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
     return dataDir.resolve("index");
   }
 
-  /** Defaults for tests: a random port, the given data dir, knowledge from {@code dir}. */
+  /**
+   * Defaults for tests: a random port, the given data dir, knowledge from {@code dir}, a fresh in-memory database whose
+   * first administrator {@code admin} has the password {@link #TEST_ADMIN_PASSWORD}.
+   */
   public static AppConfig forTest(Path dataDir, Path knowledgeDir, Path lawsDir) {
     return new AppConfig(
         new Http("127.0.0.1", 0, 1),
@@ -126,7 +153,8 @@ public record AppConfig(Http http, Path dataDir, Knowledge knowledge, Search sea
         new Db(Optional.of(Database.h2Url("mem:test-" + UUID.randomUUID())), "sa", "", 4),
         new Handoff(Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofSeconds(30), ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(30)),
         WeChat.off(),
-        new Grid(List.of()));
+        new Grid(List.of()),
+        new Console(Optional.of(TEST_ADMIN_PASSWORD)));
   }
 
   static Optional<Path> existingDir(Path p) {

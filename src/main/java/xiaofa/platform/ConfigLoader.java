@@ -72,7 +72,8 @@ public final class ConfigLoader {
                 l.zone("zone.timezone"),
                 Duration.ofMinutes(l.integer("dialog.session.minutes", 1, 7 * 24 * 60))),
             l.wechat(),
-            l.gridApps("grid.apps"));
+            l.gridApps("grid.apps"),
+            new AppConfig.Console(l.adminPassword("admin.password")));
     if (!l.errors.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", l.errors));
     }
@@ -237,6 +238,19 @@ public final class ConfigLoader {
       apps.add(new AppConfig.Grid.App(appId, secret, url));
     }
     return new AppConfig.Grid(apps);
+  }
+
+  /** The first administrator's password: at least 10 characters when given; errors never show it. */
+  private Optional<String> adminPassword(String key) {
+    String v = values.getProperty(key, "");
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    int length = v.codePointCount(0, v.length());
+    if (length < 10 || length > 200 || v.isBlank()) {
+      errors.add(envName(key) + " must be 10 to 200 characters (the password of the console's first administrator, admin)");
+    }
+    return Optional.of(v);
   }
 
   private Optional<Path> optionalDir(String key) {
