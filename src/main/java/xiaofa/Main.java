@@ -22,6 +22,7 @@ import xiaofa.console.AccountRoutes;
 import xiaofa.console.Accounts;
 import xiaofa.console.AdvisorAdmin;
 import xiaofa.console.Audit;
+import xiaofa.console.CaseDesk;
 import xiaofa.console.ConsoleAuth;
 import xiaofa.console.ConsoleRoutes;
 import xiaofa.channel.wechat.MenuCommand;
@@ -162,6 +163,8 @@ public final class Main {
       Accounts accounts = new Accounts(vertx, db.pool(), clock, audit, consoleAuth);
       consoleParts.add(new AccountRoutes(accounts, consoleAuth, clock));
       consoleParts.add(new AdvisorAdmin(handoff, accounts, audit));
+      // console part B: the advisors' cases and live events
+      consoleParts.add(new CaseDesk(vertx, db.pool(), clock, config.handoff().zone(), handoff, knowledge, grid, audit));
 
       Future<Integer> roster = handoff.loadRosterIfEmpty(sampleRoster)
           .onSuccess(n -> {

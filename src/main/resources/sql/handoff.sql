@@ -78,3 +78,24 @@ INSERT INTO follow_ups (case_id, rating, status, created_at, due_at) VALUES (?, 
 
 -- name: follow_ups_open
 SELECT id, case_id, rating, created_at, due_at FROM follow_ups WHERE status = 'open' ORDER BY due_at;
+
+-- The advisors' console (xiaofa.console). inbox, open_cases, closed_cases and closed_cases_of are the WHERE and
+-- ORDER BY clauses appended to case_columns.
+
+-- name: inbox
+-- an advisor's open cases and every unassigned open case (HandoffService keeps those in the advisor's specialties
+-- and areas), urgent first, then by first-response due
+WHERE c.status IN ('new', 'assigned', 'in_progress') AND (c.advisor_id = ? OR c.advisor_id IS NULL)
+ORDER BY c.urgent DESC, c.first_response_due, c.id;
+
+-- name: open_cases
+WHERE c.status IN ('new', 'assigned', 'in_progress') ORDER BY c.urgent DESC, c.first_response_due, c.id LIMIT ?;
+
+-- name: closed_cases
+WHERE c.status IN ('resolved', 'referred', 'closed') ORDER BY c.closed_at DESC, c.id DESC LIMIT ?;
+
+-- name: closed_cases_of
+WHERE c.status IN ('resolved', 'referred', 'closed') AND c.advisor_id = ? ORDER BY c.closed_at DESC, c.id DESC LIMIT ?;
+
+-- name: case_transfer
+UPDATE cases SET advisor_id = ?, category = ?, status = ?, updated_at = ? WHERE id = ?;

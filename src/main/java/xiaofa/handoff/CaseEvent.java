@@ -23,4 +23,8 @@ public record CaseEvent(long id, String caseId, Instant at, String kind, String 
   public static final String RATED = "rated";
   public static final String FOLLOW_UP = "follow_up_opened";
   public static final String DELIVERY_FAILED = "delivery_failed";
+  /** Handed to another advisor or specialty in the console ({@code data}: from, to, category, previousCategory, reason). */
+  public static final String TRANSFERRED = "transferred";
+  /** An advisor's internal note: never sent to the resident or the field app. */
+  public static final String NOTE = "note";
 }

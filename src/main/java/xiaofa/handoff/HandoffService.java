@@ -40,8 +40,9 @@ import xiaofa.platform.SqlTime;
  * Cases and the advisors who work on them: opening a case (numbered {@code XF-yyyyMMdd-NNNN} per day in the zone's
  * time zone) and routing it, the resident's further messages, advisors' replies (sent to the resident through the
  * outbox in the resident's own channel), closing with an outcome and asking for a rating, ratings and follow-ups,
- * and the first-response SLA with escalation. Every change is one transaction that also records the case event and
- * any outgoing message. All methods return at once; SQL runs on the async pool.
+ * the first-response SLA with escalation, and what the advisors' console adds: inboxes, claiming, transfers and
+ * internal notes. Every change is one transaction that also records the case event and any outgoing message. All
+ * methods return at once; SQL runs on the async pool.
  */
 public final class HandoffService {
   private static final Logger log = LoggerFactory.getLogger(HandoffService.class);
@@ -49,6 +50,8 @@ public final class HandoffService {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
   private static final int MAX_ESCALATIONS = 3;
   private static final String OPEN = "('new', 'assigned', 'in_progress')";
+  /** The actor of what an administrator without an advisor profile does in the console (the audit log names them). */
+  public static final String ADMIN = "admin";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -203,7 +206,8 @@ public final class HandoffService {
                 new JsonObject().put("channel", nc.channel()).put("category", nc.category().id()).put("urgent", nc.urgent()).put("area", nc.area())));
             for (NewCase.Line line : nc.transcript()) {
               String kind = line.actor().equals("resident") ? CaseEvent.RESIDENT_MESSAGE : CaseEvent.BOT_REPLY;
-              f = f.compose(v -> event(tx, events, id, kind, line.actor(), abbreviate(line.text(), 4000), null));
+              // marked: the conversation before the hand-off, not a new message (the console streams only new ones)
+              f = f.compose(v -> event(tx, events, id, kind, line.actor(), abbreviate(line.text(), 4000), new JsonObject().put("transcript", true)));
             }
             if (chosen.isPresent()) {
               Advisor a = chosen.get();
@@ -303,6 +307,11 @@ public final class HandoffService {
    * unassigned case is taken by the advisor who replies.
    */
   public Future<CaseView> advisorReply(String caseId, String advisorId, String text) {
+    return advisorReply(caseId, advisorId, text, null);
+  }
+
+  /** {@link #advisorReply(String, String, String)}, running {@code also} in its transaction (the console's audit). */
+  public Future<CaseView> advisorReply(String caseId, String advisorId, String text, InTransaction also) {
     String body = text == null ? "" : text.strip();
     if (body.isEmpty()) {
       return Future.failedFuture(ApiException.badRequest("reply_empty", "回复内容不能为空。"));
@@ -330,7 +339,8 @@ public final class HandoffService {
               .compose(v -> tx.preparedQuery(SQL.get("case_first_response")).execute(Tuple.of(SqlTime.param(now), SqlTime.param(now), caseId)))
               .compose(v -> outbox.enqueue(tx, OutboxMessage.of(c.channel(), c.userRef(), "advisor_reply", caseId,
                   new JsonObject().put("text", message).put("advisor", a.name()).put("role", a.role().label()), "reply:" + replyId)))
-              .compose(v -> tell(tx, caseId, events));
+              .compose(v -> tell(tx, caseId, events))
+              .compose(view -> also(tx, view, also));
         })))
         .onSuccess(c -> outbox.poke());
   }
@@ -340,11 +350,28 @@ public final class HandoffService {
    * asks the resident to rate the service.
    */
   public Future<CaseView> close(String caseId, String advisorId, Outcome outcome, String note) {
+    return close(caseId, advisorId, false, outcome, note, null);
+  }
+
+  /**
+   * Closes a case from the console: {@code byAdvisorId} must be the case's advisor; null is an administrator, who
+   * may close any case (recorded as {@code admin}). {@code also} runs in the transaction (the console's audit).
+   */
+  public Future<CaseView> closeByAdvisor(String caseId, String byAdvisorId, Outcome outcome, String note, InTransaction also) {
+    return close(caseId, byAdvisorId == null ? ADMIN : byAdvisorId, byAdvisorId != null, outcome, note, also);
+  }
+
+  private Future<CaseView> close(String caseId, String advisorId, boolean mustOwn, Outcome outcome, String note, InTransaction also) {
     Instant now = clock.instant();
     List<CaseEvent> events = new ArrayList<>();
     return pool.withTransaction(tx -> locked(tx, caseId).compose(c -> {
           if (!c.status().isOpen()) {
             throw conflict("case_closed", "事项 " + caseId + " 已经" + c.status().label() + "。");
+          }
+          if (mustOwn && !advisorId.equals(c.advisorId())) {
+            throw new ApiException(403, "not_your_case", c.advisorId() == null
+                ? "事项 " + caseId + " 还没有人接手，请先接手再办结。"
+                : "事项 " + caseId + " 已分派给其他顾问，只有负责的顾问或管理员可以办结。");
           }
           Future<Void> f = tx.preparedQuery(SQL.get("case_close"))
               .execute(Tuple.of(outcome.status().id(), outcome.id(), SqlTime.param(now), SqlTime.param(now), caseId)).mapEmpty();
@@ -355,7 +382,7 @@ public final class HandoffService {
                 .compose(v -> outbox.enqueue(tx, OutboxMessage.of(c.channel(), c.userRef(), "rating_request", caseId,
                     new JsonObject().put("text", Rating.prompt(caseId)), "rating:" + caseId)));
           }
-          return f.compose(v -> tell(tx, caseId, events));
+          return f.compose(v -> tell(tx, caseId, events)).compose(view -> also(tx, view, also));
         }))
         .onSuccess(c -> outbox.poke());
   }
@@ -422,6 +449,182 @@ public final class HandoffService {
           .put("dueAt", SqlTime.instant(r, "due_at").toString())));
       return out;
     });
+  }
+
+  // ---------------------------------------------------------------- the advisors' console
+
+  /** Runs inside an action's transaction once the change is made, with the case as it now stands (the console's audit). */
+  @FunctionalInterface
+  public interface InTransaction {
+    Future<Void> run(SqlConnection tx, CaseView after);
+  }
+
+  /**
+   * Where a case is transferred: to a person ({@code advisorId}), or to a specialty ({@code category}: the router
+   * picks an advisor with that specialty for the case's community, and the case takes that category). {@code reason}
+   * is optional and internal.
+   */
+  public record Transfer(String advisorId, Category category, String reason) {
+    public static Transfer toAdvisor(String advisorId, String reason) {
+      return new Transfer(advisorId, null, reason);
+    }
+
+    public static Transfer toSpecialty(Category category, String reason) {
+      return new Transfer(null, category, reason);
+    }
+  }
+
+  /**
+   * An advisor's inbox: their open cases and every unassigned open case in one of their specialties and areas (from
+   * their roster row), urgent first, then by first-response due. Empty for an unknown advisor.
+   */
+  public Future<List<CaseView>> inbox(String advisorId) {
+    return pool.withTransaction(tx -> advisors(tx).compose(roster -> {
+      Optional<Advisor> me = roster.stream().filter(a -> a.id().equals(advisorId)).findFirst();
+      if (me.isEmpty()) {
+        return Future.succeededFuture(List.<CaseView>of());
+      }
+      return tx.preparedQuery(SQL.get("case_columns") + " " + SQL.get("inbox")).execute(Tuple.of(advisorId)).map(rows -> all(rows).stream()
+          .filter(c -> advisorId.equals(c.advisorId()) || mayTake(me.get(), c))
+          .toList());
+    }));
+  }
+
+  /** An unassigned open case this advisor could take: active, and the case is in their specialties and areas. */
+  public static boolean mayTake(Advisor a, CaseView c) {
+    return c.advisorId() == null && c.status().isOpen() && a.active() && a.specialties().contains(c.category()) && a.covers(c.community());
+  }
+
+  /** Every open case (administrators), urgent first, then by first-response due; at most {@code limit}. */
+  public Future<List<CaseView>> openCases(int limit) {
+    return Database.execute(pool, SQL.get("case_columns") + " " + SQL.get("open_cases"), Tuple.of(limit)).map(HandoffService::all);
+  }
+
+  /** Closed cases, latest first: one advisor's, or everyone's when {@code advisorId} is null; at most {@code limit}. */
+  public Future<List<CaseView>> closedCases(String advisorId, int limit) {
+    return advisorId == null
+        ? Database.execute(pool, SQL.get("case_columns") + " " + SQL.get("closed_cases"), Tuple.of(limit)).map(HandoffService::all)
+        : Database.execute(pool, SQL.get("case_columns") + " " + SQL.get("closed_cases_of"), Tuple.of(advisorId, limit)).map(HandoffService::all);
+  }
+
+  /**
+   * An advisor takes an unassigned case (or confirms one that is already theirs, which changes nothing). A case
+   * someone else has is a 409 saying who; a closed case is a 409 too.
+   */
+  public Future<CaseView> claim(String caseId, String advisorId, InTransaction also) {
+    Instant now = clock.instant();
+    List<CaseEvent> events = new ArrayList<>();
+    return pool.withTransaction(tx -> locked(tx, caseId).compose(c -> advisor(tx, advisorId).compose(a -> {
+      if (!c.status().isOpen()) {
+        throw conflict("case_closed", "事项 " + caseId + " 已经" + c.status().label() + "，不能再接手。");
+      }
+      if (advisorId.equals(c.advisorId())) {
+        return also(tx, c, also);
+      }
+      if (c.advisorId() != null) {
+        throw conflict("case_taken", "事项 " + caseId + " 已由" + advisorText(c) + "接手。如需由您办理，请对方或管理员把事项转办给您。");
+      }
+      if (!a.active()) {
+        throw new ApiException(403, "advisor_inactive", "您的顾问档案已停用，不能接手事项，请联系管理员。");
+      }
+      CaseStatus status = c.status() == CaseStatus.IN_PROGRESS ? CaseStatus.IN_PROGRESS : CaseStatus.ASSIGNED;
+      return tx.preparedQuery(SQL.get("case_assign")).execute(Tuple.of(advisorId, status.id(), SqlTime.param(now), caseId))
+          .compose(r -> event(tx, events, caseId, CaseEvent.ASSIGNED, advisorId, a.role().label() + a.name() + "认领",
+              new JsonObject().put("advisor", advisorId).put("claimed", true)))
+          .compose(v -> tell(tx, caseId, events))
+          .compose(view -> also(tx, view, also));
+    })));
+  }
+
+  /**
+   * Hands a case to someone else. {@code byAdvisorId} must be the case's advisor or the case must be unassigned; null
+   * is an administrator, who may transfer any open case (recorded as {@code admin}). To a person: they must be
+   * active and not already have it. To a specialty: the router chooses among the on-duty advisors with that
+   * specialty for the case's community (not the current advisor); with nobody on duty the case waits unassigned for
+   * those specialists to claim it. The first-response time limit is the resident's and does not restart.
+   */
+  public Future<CaseView> transfer(String caseId, String byAdvisorId, Transfer to, InTransaction also) {
+    if ((to.advisorId() == null) == (to.category() == null)) {
+      return Future.failedFuture(ApiException.badRequest("transfer_target_invalid", "请指定转办给哪位顾问（advisorId）或哪个专业方向（category），二者选一。"));
+    }
+    String reason = to.reason() == null || to.reason().isBlank() ? null : to.reason().strip();
+    if (reason != null && reason.length() > 200) {
+      return Future.failedFuture(ApiException.badRequest("reason_too_long", "转办原因请控制在 200 字以内。"));
+    }
+    Instant now = clock.instant();
+    List<CaseEvent> events = new ArrayList<>();
+    return pool.withTransaction(tx -> locked(tx, caseId).compose(c -> advisors(tx).compose(roster -> openLoad(tx).compose(load -> {
+      if (!c.status().isOpen()) {
+        throw conflict("case_closed", "事项 " + caseId + " 已经" + c.status().label() + "，不能再转办。");
+      }
+      if (byAdvisorId != null && c.advisorId() != null && !c.advisorId().equals(byAdvisorId)) {
+        throw new ApiException(403, "not_your_case", "事项 " + caseId + " 已分派给其他顾问，只有负责的顾问或管理员可以转办。");
+      }
+      Advisor target;
+      Category category = c.category();
+      if (to.advisorId() != null) {
+        target = roster.stream().filter(a -> a.id().equals(to.advisorId())).findFirst()
+            .orElseThrow(() -> ApiException.notFound("advisor_not_found", "没有编号为 " + to.advisorId() + " 的顾问，请从可转办的顾问名单中选择。"));
+        if (!target.active()) {
+          throw conflict("advisor_inactive", target.role().label() + target.name() + "的顾问档案已停用，不能转办给他（她），请选择其他顾问。");
+        }
+        if (target.id().equals(c.advisorId())) {
+          throw conflict("already_assigned", "事项 " + caseId + " 已经由" + target.role().label() + target.name() + "办理，无需转办。");
+        }
+      } else {
+        category = to.category();
+        Category wanted = category;
+        Set<String> exclude = c.advisorId() == null ? Set.of() : Set.of(c.advisorId());
+        target = AdvisorRouter.choose(roster.stream().filter(a -> a.specialties().contains(wanted)).toList(), load, wanted, c.community(),
+            now.atZone(config.zone()), exclude).orElse(null);
+      }
+      CaseStatus status = target == null ? CaseStatus.NEW : c.status() == CaseStatus.IN_PROGRESS ? CaseStatus.IN_PROGRESS : CaseStatus.ASSIGNED;
+      String from = c.advisorId() == null ? "" : "由" + advisorText(c);
+      String text = to.advisorId() != null
+          ? from + "转办给" + target.role().label() + target.name()
+          : from + "转交“" + category.label() + "”方向：" + (target == null ? "暂无值班的顾问，等待认领" : "分派给" + target.role().label() + target.name());
+      JsonObject data = new JsonObject().put("from", c.advisorId()).put("to", target == null ? null : target.id())
+          .put("category", category.id()).put("previousCategory", c.category().id()).put("reason", reason);
+      Category newCategory = category;
+      return tx.preparedQuery(SQL.get("case_transfer"))
+          .execute(Tuple.of(target == null ? null : target.id(), newCategory.id(), status.id(), SqlTime.param(now), caseId))
+          .compose(r -> event(tx, events, caseId, CaseEvent.TRANSFERRED, byAdvisorId == null ? ADMIN : byAdvisorId, text, data))
+          .compose(v -> tell(tx, caseId, events))
+          .compose(view -> also(tx, view, also));
+    }))))
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            log.info("case {} transferred by {} to {} ({})", caseId, byAdvisorId == null ? ADMIN : byAdvisorId,
+                ar.result().advisorId() == null ? "unassigned" : ar.result().advisorId(), ar.result().category().id());
+          }
+        });
+  }
+
+  /**
+   * An internal note on a case: in the timeline for advisors and administrators only, never sent to the resident
+   * (the field app's views and callbacks leave it out). {@code authorAdvisorId} null is an administrator.
+   */
+  public Future<CaseView> note(String caseId, String authorAdvisorId, String text, InTransaction also) {
+    String body = text == null ? "" : text.strip();
+    if (body.isEmpty()) {
+      return Future.failedFuture(ApiException.badRequest("note_empty", "备注内容不能为空。"));
+    }
+    if (body.length() > 2000) {
+      return Future.failedFuture(ApiException.badRequest("note_too_long", "备注太长了，请控制在 2000 字以内，或分几条记录。"));
+    }
+    List<CaseEvent> events = new ArrayList<>();
+    return pool.withTransaction(tx -> locked(tx, caseId)
+        .compose(c -> event(tx, events, caseId, CaseEvent.NOTE, authorAdvisorId == null ? ADMIN : authorAdvisorId, body, null))
+        .compose(v -> tell(tx, caseId, events))
+        .compose(view -> also(tx, view, also)));
+  }
+
+  private static Future<CaseView> also(SqlConnection tx, CaseView view, InTransaction also) {
+    return also == null ? Future.succeededFuture(view) : also.run(tx, view).map(view);
+  }
+
+  private static String advisorText(CaseView c) {
+    return (c.advisorRole() == null ? "" : c.advisorRole().label()) + (c.advisorName() == null ? c.advisorId() : c.advisorName());
   }
 
   // ---------------------------------------------------------------- SLA

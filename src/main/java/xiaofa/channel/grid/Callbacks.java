@@ -23,10 +23,10 @@ import xiaofa.platform.AppConfig;
 
 /**
  * The field app's callbacks. The case-event sink is their single source: inside the transaction of each event worth
- * telling (assigned, advisor reply, SLA breached, closed, rating requested) of a case reported through the app, it
- * writes one outbox message to the app (recipient = app id, so one app's events leave in order), whose dedupe key is
- * the event id the app sees as {@code X-Xiaofa-Event-Id}. The sender POSTs it, signed like a request, and maps the
- * answer onto the outbox's retry rules.
+ * telling (assigned or transferred, advisor reply, SLA breached, closed, rating requested; never an advisor's internal
+ * note or any other kind) of a case reported through the app, it writes one outbox message to the app (recipient =
+ * app id, so one app's events leave in order), whose dedupe key is the event id the app sees as {@code
+ * X-Xiaofa-Event-Id}. The sender POSTs it, signed like a request, and maps the answer onto the outbox's retry rules.
  *
  * <p>{@code HandoffService} also writes its own resident messages ({@code advisor_reply}, {@code rating_request})
  * to {@code (grid, appId/worker)}; the callbacks already carry them, so the sender acknowledges those without
@@ -38,6 +38,7 @@ final class Callbacks {
   private static final long TIMEOUT_MILLIS = 5_000;
   private static final Map<String, String> TYPES = Map.of(
       CaseEvent.ASSIGNED, "case.assigned",
+      CaseEvent.TRANSFERRED, "case.assigned",
       CaseEvent.ADVISOR_REPLY, "case.advisor_reply",
       CaseEvent.SLA_BREACHED, "case.sla_breached",
       CaseEvent.CLOSED, "case.closed",
@@ -64,7 +65,8 @@ final class Callbacks {
   /** The sink: an outbox message for an event the app should hear of, in the event's transaction. */
   Future<Void> recorded(SqlConnection tx, CaseView c, CaseEvent e) {
     String type = TYPES.get(e.kind());
-    if (type == null || !GridChannel.CHANNEL.equals(c.channel())) {
+    // a transfer is told as the new assignment; one that leaves the case waiting for a claim is told when claimed
+    if (type == null || !GridChannel.CHANNEL.equals(c.channel()) || (e.kind().equals(CaseEvent.TRANSFERRED) && c.advisorId() == null)) {
       return Future.succeededFuture();
     }
     return store.report(tx, c.id()).compose(report -> {

@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import xiaofa.handoff.Advisor;
 import xiaofa.handoff.CaseEvent;
 import xiaofa.handoff.CaseView;
+import xiaofa.handoff.HandoffService;
 import xiaofa.handoff.Rating;
 import xiaofa.platform.Pii;
 
@@ -31,9 +31,10 @@ final class CaseJson {
       Map.entry(CaseEvent.CLOSED, "办结"),
       Map.entry(CaseEvent.RATING_REQUESTED, "请求评价"),
       Map.entry(CaseEvent.RATED, "评价"),
-      Map.entry(CaseEvent.FOLLOW_UP, "回访"));
-  /** Internal to the service (a message that could not be delivered is the operators' concern). */
-  private static final Set<String> HIDDEN = Set.of(CaseEvent.DELIVERY_FAILED);
+      Map.entry(CaseEvent.FOLLOW_UP, "回访"),
+      Map.entry(CaseEvent.TRANSFERRED, "转办"));
+  // Only the kinds above reach the app: the rest are internal to the service (advisors' notes, a message that could
+  // not be delivered), and so is any kind added later until it is given a label here.
   static final String WORKER_PREFIX = "【网格员 ";
 
   private CaseJson() {}
@@ -63,7 +64,7 @@ final class CaseJson {
   static JsonObject detail(CaseView c, Report r, List<CaseEvent> timeline) {
     JsonArray events = new JsonArray();
     for (CaseEvent e : timeline) {
-      if (HIDDEN.contains(e.kind())) {
+      if (!KIND_LABELS.containsKey(e.kind())) {
         continue;
       }
       String actor = actor(c, e);
@@ -128,6 +129,7 @@ final class CaseJson {
     return switch (e.actor()) {
       case "resident" -> "worker";
       case "system", "xiaofa" -> e.actor();
+      case HandoffService.ADMIN -> "system";
       default -> "advisor";
     };
   }
