@@ -156,7 +156,10 @@ function loginView(app) {
 }
 
 async function whoAmI() {
-  if (!state.user) state.user = await api('GET', '/me');
+  if (!state.user) {
+    const r = await api('GET', '/me');
+    state.user = r.user || r;
+  }
   return state.user;
 }
 
@@ -184,11 +187,11 @@ function stopEvents() {
   state.events = null;
 }
 
-function startEvents(onEvent) {
+function startEvents(onEvent, fromId) {
   stopEvents();
   const ctrl = new AbortController();
   state.events = ctrl;
-  let lastId = null;
+  let lastId = fromId == null ? null : String(fromId);
   (async function loop() {
     while (!ctrl.signal.aborted) {
       try {
@@ -284,8 +287,8 @@ function caseItem(c, fresh) {
     h('span', {}, c.urgent ? h('span', { class: 'tag tag--urgent' }, '紧急') : null, ' ', h('b', {}, c.id)),
     h('span', {}, [c.categoryLabel, c.community, c.channelLabel || c.channel].filter(Boolean).join(' · ')),
     h('span', {}, h('span', { class: 'tag' }, c.statusLabel || c.status), ' ',
-      open && c.firstResponseDue && !c.firstResponseAt ? h('span', { class: 'tag ' + (due.late ? 'tag--late' : 'tag--warn'), dataset: { due: c.firstResponseDue } }, due.text) : null),
-    h('span', { class: 'summary' }, c.lastMessage || c.summary || '')));
+      open && c.firstResponseDue && c.secondsLeft != null ? h('span', { class: 'tag ' + (due.late ? 'tag--late' : 'tag--warn'), dataset: { due: c.firstResponseDue } }, due.text) : null),
+    h('span', { class: 'summary' }, (c.advisor ? c.advisor.name + '：' : '未分派：') + ((c.lastMessage && c.lastMessage.text) || c.summary || ''))));
 }
 
 async function casesView(app) {
@@ -301,9 +304,11 @@ async function casesView(app) {
   app.replaceChildren(h('h1', {}, '案件'), ...sections,
     scopes.length ? null : h('p', { class: 'notice' }, '您的账号没有关联法律顾问，暂时不能办理案件。请管理员在“账号”中关联。'));
   const seen = new Set();
+  let lastEventId = null;
   async function load(highlight) {
     for (const [scope] of scopes) {
       const r = await api('GET', '/cases?scope=' + scope);
+      if (r.lastEventId != null) lastEventId = r.lastEventId;
       const rows = r.cases || r;
       document.getElementById('count-' + scope).textContent = '（' + rows.length + '）';
       lists[scope].replaceChildren(...(rows.length ? rows.map(c => caseItem(c, highlight && !seen.has(c.id))) : [h('li', { class: 'muted' }, '暂无')]));
@@ -319,90 +324,98 @@ async function casesView(app) {
   startEvents((name, data) => {
     const label = { 'case.created': '新案件', 'case.message': '居民发来新消息', 'case.assigned': '案件已分派', 'case.transferred': '案件已转办',
       'case.closed': '案件已办结', 'case.sla_breached': '案件首次回复超时', 'case.delivery_failed': '回复未能送达' }[name];
-    if (label) live(label + '：' + (data.caseId || data.id || ''));
+    if (label) live(label + '：' + (data.case || ''));
     load(true).catch(() => {});
-  });
+  }, lastEventId);
 }
 
 // ---------------------------------------------------------------- advisors: one case
 
-const KIND_CLASS = { resident_message: 'resident', advisor_reply: 'advisor', note: 'note', delivery_failed: 'failed' };
+const DELIVERY = { pending: '发送中', sent: '已送达', undeliverable: '未能送达', failed: '发送失败' };
 
 async function caseView(app, id) {
   const r = await api('GET', '/cases/' + encodeURIComponent(id));
-  const c = r.case || r;
-  const mineOrFree = state.user.advisorId && (!c.advisorId || c.advisorId === state.user.advisorId);
-  const open = !['resolved', 'referred', 'closed'].includes(c.status);
+  const c = r.case;
+  const can = r.permissions || {};
   const msg = h('div', { id: 'case-msg' });
 
   async function act(path, body, done) {
     msg.replaceChildren();
     try {
       await api('POST', '/cases/' + encodeURIComponent(id) + path, body);
-      if (done) msg.replaceChildren(h('p', { class: 'okmsg', role: 'status' }, done));
       await caseView(app, id);
+      if (done) live(done);
     } catch (e) {
       showError(msg, e);
     }
   }
 
+  const contact = r.resident && r.resident.contact;
   const facts = h('dl', { class: 'facts' },
-    ...[['渠道', c.channelLabel || c.channel], ['社区/网格', [c.community, c.area].filter(Boolean).join(' ')], ['类别', c.categoryLabel || c.category],
-      ['紧急', c.urgent ? '是' : '否'], ['状态', c.statusLabel || c.status], ['承办人', c.advisorName || c.advisor && c.advisor.name || '未分派'],
-      ['首次回复期限', c.firstResponseDue ? fmtTime(c.firstResponseDue) + '（' + countdown(c.firstResponseDue).text + '）' : ''],
-      ['居民', r.contact ? [r.contact.name, r.contact.phone].filter(Boolean).join(' ') : (c.userRef || '')]]
+    ...[['渠道', c.channelLabel || c.channel], ['社区/网格', [c.community, c.area].filter(Boolean).join(' ')], ['类别', c.categoryLabel],
+      ['紧急', c.urgent ? '是' : '否'], ['状态', c.statusLabel], ['承办人', c.advisor ? c.advisor.name + '（' + c.advisor.roleLabel + '）' : '未分派'],
+      ['首次回复期限', c.firstResponseDue ? fmtTime(c.firstResponseDue) + (c.secondsLeft != null ? '（' + countdown(c.firstResponseDue).text + '）' : '') : ''],
+      ['居民', contact ? [contact.name, contact.phone].filter(Boolean).join(' ') : (r.resident && r.resident.worker ? '网格员 ' + r.resident.worker + ' 报送' : '')],
+      ['结果', c.outcome ? (c.outcomeLabel || c.outcome) + (c.rating ? '，评价 ' + c.rating + ' 分' : '') : '']]
       .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')]));
 
-  const timeline = h('ol', { class: 'timeline', id: 'timeline' }, (r.timeline || []).map(e => h('li', { class: KIND_CLASS[e.kind] || '' },
-    h('div', { class: 'meta' }, fmtTime(e.at), ' · ', e.kindLabel || e.kind, ' · ', e.actorLabel || e.actor,
-      e.delivery ? h('span', { class: 'tag ' + (e.delivery.state === 'undeliverable' ? 'tag--urgent' : '') }, ' ', e.delivery.label || e.delivery.state) : null),
-    e.text ? h('div', { class: 'text' }, e.text) : null,
-    e.delivery && e.delivery.advice ? h('div', { class: 'notice' }, e.delivery.advice) : null)));
+  const timeline = h('ol', { class: 'timeline', id: 'timeline' }, (r.timeline || []).map(e => {
+    const d = e.delivery;
+    const cls = e.internal ? 'note' : e.kind === 'delivery_failed' || (d && (d.state === 'undeliverable' || d.state === 'failed')) ? 'failed'
+      : e.kind === 'resident_message' ? 'resident' : e.kind === 'advisor_reply' ? 'advisor' : '';
+    return h('li', { class: cls, dataset: { kind: e.kind } },
+      h('div', { class: 'meta' }, fmtTime(e.at), ' · ', e.kindLabel || e.kind, ' · ', e.actorLabel || e.actor, e.internal ? ' · 内部备注' : '',
+        d ? h('span', { class: 'tag ' + (d.state === 'sent' ? '' : d.state === 'pending' ? 'tag--warn' : 'tag--urgent'), dataset: { delivery: d.state } }, DELIVERY[d.state] || d.state) : null),
+      e.text ? h('div', { class: 'text' }, e.text) : null,
+      d && d.guidance ? h('div', { class: 'notice' }, (d.reason ? d.reason + '。' : '') + d.guidance) : null);
+  }));
 
-  const bot = (r.turns || []).length ? h('section', { class: 'card' }, h('h2', {}, '小法的回答'),
-    table([{ label: '时间', render: t => fmtTime(t.at) }, { label: '居民说', key: 'text' }, { label: '结果', render: t => t.outcomeLabel || t.outcome },
-      { label: '依据的知识', render: t => t.entry ? h('a', { href: '/kb/' + encodeURIComponent(t.entry.id), target: '_blank', rel: 'noopener' }, t.entry.title) : '' },
-      { label: '分数', render: t => t.score == null ? '' : Number(t.score).toFixed(2) }], r.turns)) : null;
+  const bot = (r.conversation || []).length ? h('section', { class: 'card' }, h('h2', {}, '居民与小法的对话'),
+    table([{ label: '时间', render: t => fmtTime(t.at) }, { label: '居民说', key: 'text' }, { label: '小法', render: t => t.outcomeLabel || t.outcome },
+      { label: '依据的知识', render: t => t.entry ? h('span', {}, h('a', { href: t.entry.url || '/kb/' + encodeURIComponent(t.entry.id), target: '_blank', rel: 'noopener' }, t.entry.title || t.entry.id),
+        ...(t.basis || []).map(b => h('div', { class: 'muted' }, b.url ? h('a', { href: b.url, target: '_blank', rel: 'noopener' }, b.text || b.title || b.citation) : (b.text || b.citation || '')))) : '' },
+      { label: '分数', render: t => t.score == null ? '' : Number(t.score).toFixed(2) }], r.conversation)) : null;
 
   const reply = h('textarea', { id: 'reply-text', 'aria-label': '回复居民的内容', maxlength: 1500 });
   const canned = h('div', { class: 'row', id: 'canned' });
-  if (open && mineOrFree) {
+  if (can.reply) {
     api('GET', '/canned?caseId=' + encodeURIComponent(id)).then(cr => {
-      const items = cr.replies || cr;
-      canned.replaceChildren(...items.slice(0, 5).map(it => h('button', { type: 'button', class: 'btn btn--ghost', title: it.text,
-        onclick: () => { reply.value = it.text; reply.focus(); } }, '引用：' + it.title)));
+      canned.replaceChildren(...(cr.replies || []).map(it => h('button', { type: 'button', class: 'btn btn--ghost', title: it.reply,
+        onclick: () => { reply.value = it.reply; reply.focus(); } }, '引用：' + it.title)));
     }).catch(() => {});
   }
   const note = h('textarea', { id: 'note-text', 'aria-label': '内部备注（居民看不到）' });
-  const outcome = h('select', { id: 'close-outcome', 'aria-label': '办结结果' },
-    ...(r.outcomes || [['answered', '已解答'], ['mediation', '调解'], ['legal_aid', '法律援助'], ['litigation_advice', '诉讼指引'],
-      ['referred_department', '转交部门'], ['withdrawn', '居民撤回']].map(o => Array.isArray(o) ? { id: o[0], label: o[1] } : o))
-      .map(o => h('option', { value: o.id }, o.label)));
-  const transferTo = h('input', { id: 'transfer-to', placeholder: '顾问编号，或类别如 labor', 'aria-label': '转办给' });
+  const outcome = h('select', { id: 'close-outcome', 'aria-label': '办结结果' }, (r.outcomes || []).map(o => h('option', { value: o.id }, o.label)));
+  const closeNote = h('input', { id: 'close-note', 'aria-label': '办结说明（可选）', placeholder: '办结说明（可选）' });
+  const target = h('select', { id: 'transfer-to', 'aria-label': '转办给' }, h('option', { value: '' }, '选择顾问或专长…'));
+  if (can.transfer) {
+    api('GET', '/cases/' + encodeURIComponent(id) + '/transfer-targets').then(t => {
+      target.append(h('optgroup', { label: '按专长（由系统分派）' }, (t.categories || []).filter(x => !x.current).map(x => h('option', { value: 'category:' + x.id }, x.label))),
+        h('optgroup', { label: '指定顾问' }, (t.advisors || []).map(a => h('option', { value: 'advisor:' + a.id }, a.name + '（' + a.roleLabel + (a.onDuty ? '，在岗' : '') + '）'))));
+    }).catch(() => {});
+  }
 
   const actions = h('section', { class: 'card' }, h('h2', {}, '办理'),
-    !open ? h('p', { class: 'muted' }, '案件已办结。') : !state.user.advisorId ? h('p', { class: 'notice' }, '管理员账号未关联法律顾问，只能查看。') :
-    h('div', {},
-      !c.advisorId ? h('p', {}, h('button', { class: 'btn', id: 'claim-btn', onclick: () => act('/claim', {}, '已认领。') }, '认领这个案件')) : null,
-      mineOrFree ? h('div', {}, h('label', { for: 'reply-text' }, '回复居民（通过居民自己的渠道送达）'), canned, reply,
-        h('p', {}, h('button', { class: 'btn', id: 'reply-btn', onclick: () => reply.value.trim() && act('/reply', { text: reply.value.trim() }, '回复已发出。') }, '发送回复')),
-        h('label', { for: 'note-text' }, '内部备注（只有工作人员能看到）'), note,
-        h('p', {}, h('button', { class: 'btn btn--ghost', id: 'note-btn', onclick: () => note.value.trim() && act('/notes', { text: note.value.trim() }, '备注已保存。') }, '保存备注')),
-        h('label', { for: 'transfer-to' }, '转办'), h('div', { class: 'row' }, transferTo,
-          h('button', { class: 'btn btn--ghost', id: 'transfer-btn', onclick: () => {
-            const v = transferTo.value.trim();
-            if (v) act('/transfer', /^[a-z_]+$/.test(v) ? { category: v } : { advisorId: v }, '已转办。');
-          } }, '转办')),
-        h('label', { for: 'close-outcome' }, '办结'), h('div', { class: 'row' }, outcome,
-          h('button', { class: 'btn btn--danger', id: 'close-btn', onclick: () => act('/close', { outcome: outcome.value, note: note.value.trim() }, '已办结，已请居民评价。') }, '办结')))
-        : h('p', { class: 'muted' }, '这个案件由其他顾问办理。')));
+    can.claim ? h('p', {}, h('button', { class: 'btn', id: 'claim-btn', onclick: () => act('/claim', {}, '已认领。') }, '认领这个案件')) : null,
+    can.reply ? h('div', {}, h('label', { for: 'reply-text' }, '回复居民（通过居民自己的渠道送达）'), canned, reply,
+      h('p', {}, h('button', { class: 'btn', id: 'reply-btn', onclick: () => reply.value.trim() && act('/reply', { text: reply.value.trim() }, '回复已发出。') }, '发送回复'))) : null,
+    can.note ? h('div', {}, h('label', { for: 'note-text' }, '内部备注（只有工作人员能看到）'), note,
+      h('p', {}, h('button', { class: 'btn btn--ghost', id: 'note-btn', onclick: () => note.value.trim() && act('/notes', { text: note.value.trim() }, '备注已保存。') }, '保存备注'))) : null,
+    can.transfer ? h('div', {}, h('label', { for: 'transfer-to' }, '转办'), h('div', { class: 'row' }, target,
+      h('button', { class: 'btn btn--ghost', id: 'transfer-btn', onclick: () => {
+        const [kind, value] = target.value.split(':');
+        if (value) act('/transfer', kind === 'category' ? { category: value } : { advisorId: value }, '已转办。');
+      } }, '转办'))) : null,
+    can.close ? h('div', {}, h('label', { for: 'close-outcome' }, '办结'), h('div', { class: 'row' }, outcome, closeNote,
+      h('button', { class: 'btn btn--danger', id: 'close-btn', onclick: () => act('/close', { outcome: outcome.value, note: closeNote.value.trim() || null }, '已办结，已请居民评价。') }, '办结'))) : null,
+    !can.claim && !can.reply && !can.close ? h('p', { class: 'muted' }, c.advisor && !c.mine ? '这个案件由' + c.advisor.name + '办理。' : '案件已办结。') : null);
 
   app.replaceChildren(h('p', {}, h('a', { href: '#/cases' }, '← 返回案件')),
     h('h1', {}, c.urgent ? h('span', { class: 'tag tag--urgent' }, '紧急') : null, ' 案件 ', c.id),
-    msg, h('div', { class: 'grid2' }, h('div', {}, h('section', { class: 'card' }, h('h2', {}, '对话与记录'), timeline), bot),
+    msg, h('div', { class: 'grid2' }, h('div', {}, h('section', { class: 'card' }, h('h2', {}, '案件记录'), timeline), bot),
       h('div', {}, h('section', { class: 'card' }, h('h2', {}, '概况'), facts, h('p', {}, c.summary || '')), actions)));
   startEvents((name, data) => {
-    if ((data.caseId || data.id) === id) caseView(app, id).catch(() => {});
+    if (data.case === id) caseView(app, id).catch(() => {});
   });
 }
 
@@ -535,7 +548,7 @@ async function advisorsView(app) {
   const r = await api('GET', '/admin/advisors');
   const rows = r.advisors || r;
   app.replaceChildren(h('h1', {}, '法律顾问'), table([{ label: '编号', key: 'id' }, { label: '姓名', key: 'name' }, { label: '身份', render: a => a.roleLabel || a.role },
-    { label: '专长', render: a => (a.specialtyLabels || a.specialties || []).join('、') }, { label: '负责社区', render: a => (a.areas || []).join('、') },
+    { label: '专长', render: a => (a.specialtyLabels || a.specialties || []).join('、') }, { label: '账号', render: a => a.account ? (a.account.username || a.account) : '—' }, { label: '负责社区', render: a => (a.areas || []).join('、') },
     { label: '容量', key: 'capacity' }, { label: '值班', render: a => (a.duty || []).join('；') }, { label: '在岗', render: a => a.active === false ? '否' : '是' }], rows));
 }
 route(/^#\/admin\/advisors$/, advisorsView, true);
@@ -556,7 +569,7 @@ async function usersView(app) {
       h('button', { class: 'btn', onclick: async () => {
         try {
           const u = await api('POST', '/admin/users', { username: username.value.trim(), displayName: name.value.trim(), role: role.value, advisorId: advisor.value.trim() || null });
-          msg.replaceChildren(h('p', { class: 'okmsg' }, '已创建。初始密码（只显示这一次）：', h('code', {}, u.password || '')));
+          msg.replaceChildren(h('p', { class: 'okmsg' }, '已创建。', u.password ? ['初始密码（只显示这一次）：', h('code', {}, u.password)] : ''));
         } catch (e) { showError(msg, e); }
       } }, '创建')));
 }
