@@ -24,6 +24,11 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+/** Replaces an element's children, skipping null and false (conditional parts). */
+function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter(c => c !== null && c !== undefined && c !== false));
+}
+
 class ApiError extends Error {
   constructor(status, code, message) { super(message); this.status = status; this.code = code; }
 }
@@ -71,7 +76,7 @@ function every(ms, f) {
 }
 
 function showError(where, e) {
-  where.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message || String(e)));
+  fill(where, h('p', { class: 'error', role: 'alert' }, e.message || String(e)));
 }
 
 function live(message) {
@@ -131,7 +136,7 @@ function loginView(app) {
   const pass = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const form = h('form', { class: 'card login', onsubmit: async ev => {
     ev.preventDefault();
-    err.replaceChildren();
+    fill(err);
     try {
       const r = await api('POST', '/login', { username: user.value.trim(), password: pass.value });
       state.token = r.token;
@@ -151,7 +156,7 @@ function loginView(app) {
   err,
   h('p', {}, h('button', { class: 'btn', type: 'submit', id: 'login-btn' }, '登录')),
   h('p', { class: 'muted' }, '第一次使用：管理员账号是 admin，初始密码见服务启动日志或 XIAOFA_ADMIN_PASSWORD。'));
-  app.replaceChildren(form);
+  fill(app, form);
   user.focus();
 }
 
@@ -173,9 +178,9 @@ function chrome() {
       ['#/admin/advisors', '顾问'], ['#/admin/users', '账号'], ['#/admin/audit', '审计']);
   }
   links.push(['#/me', '我的账号']);
-  nav.replaceChildren(...links.map(([href, text]) => h('a', { href, 'aria-current': location.hash.startsWith(href) ? 'page' : null }, text)));
+  fill(nav, ...links.map(([href, text]) => h('a', { href, 'aria-current': location.hash.startsWith(href) ? 'page' : null }, text)));
   nav.hidden = false;
-  who.replaceChildren(h('span', {}, (u.displayName || u.username) + (u.role === 'admin' ? '（管理员）' : '')),
+  fill(who, h('span', {}, (u.displayName || u.username) + (u.role === 'admin' ? '（管理员）' : '')),
     h('button', { type: 'button', onclick: () => signOut('已退出登录。') }, '退出'));
   who.hidden = false;
 }
@@ -261,10 +266,10 @@ async function render() {
     const m = hash.match(r.pattern);
     if (m) {
       if (r.adminOnly && state.user.role !== 'admin') {
-        app.replaceChildren(h('p', { class: 'error' }, '这一页只有管理员可以查看。'));
+        fill(app, h('p', { class: 'error' }, '这一页只有管理员可以查看。'));
         return;
       }
-      app.replaceChildren(h('p', { class: 'muted' }, '正在加载…'));
+      fill(app, h('p', { class: 'muted' }, '正在加载…'));
       try {
         await r.view(app, ...m.slice(1).map(decodeURIComponent));
       } catch (e) {
@@ -274,7 +279,7 @@ async function render() {
       return;
     }
   }
-  app.replaceChildren(h('p', { class: 'error' }, '没有这个页面。'), h('a', { href: '#/cases' }, '返回案件'));
+  fill(app, h('p', { class: 'error' }, '没有这个页面。'), h('a', { href: '#/cases' }, '返回案件'));
 }
 
 
@@ -301,7 +306,7 @@ async function casesView(app) {
     lists[scope] = ul;
     return h('section', { class: 'card' }, h('h2', {}, title, ' ', h('span', { class: 'muted', id: 'count-' + scope })), ul);
   });
-  app.replaceChildren(h('h1', {}, '案件'), ...sections,
+  fill(app, h('h1', {}, '案件'), ...sections,
     scopes.length ? null : h('p', { class: 'notice' }, '您的账号没有关联法律顾问，暂时不能办理案件。请管理员在“账号”中关联。'));
   const seen = new Set();
   let lastEventId = null;
@@ -340,7 +345,7 @@ async function caseView(app, id) {
   const msg = h('div', { id: 'case-msg' });
 
   async function act(path, body, done) {
-    msg.replaceChildren();
+    fill(msg);
     try {
       await api('POST', '/cases/' + encodeURIComponent(id) + path, body);
       await caseView(app, id);
@@ -380,7 +385,7 @@ async function caseView(app, id) {
   const canned = h('div', { class: 'row', id: 'canned' });
   if (can.reply) {
     api('GET', '/canned?caseId=' + encodeURIComponent(id)).then(cr => {
-      canned.replaceChildren(...(cr.replies || []).map(it => h('button', { type: 'button', class: 'btn btn--ghost', title: it.reply,
+      fill(canned, ...(cr.replies || []).map(it => h('button', { type: 'button', class: 'btn btn--ghost', title: it.reply,
         onclick: () => { reply.value = it.reply; reply.focus(); } }, '引用：' + it.title)));
     }).catch(() => {});
   }
@@ -410,7 +415,7 @@ async function caseView(app, id) {
       h('button', { class: 'btn btn--danger', id: 'close-btn', onclick: () => act('/close', { outcome: outcome.value, note: closeNote.value.trim() || null }, '已办结，已请居民评价。') }, '办结'))) : null,
     !can.claim && !can.reply && !can.close ? h('p', { class: 'muted' }, c.advisor && !c.mine ? '这个案件由' + c.advisor.name + '办理。' : '案件已办结。') : null);
 
-  app.replaceChildren(h('p', {}, h('a', { href: '#/cases' }, '← 返回案件')),
+  fill(app, h('p', {}, h('a', { href: '#/cases' }, '← 返回案件')),
     h('h1', {}, c.urgent ? h('span', { class: 'tag tag--urgent' }, '紧急') : null, ' 案件 ', c.id),
     msg, h('div', { class: 'grid2' }, h('div', {}, h('section', { class: 'card' }, h('h2', {}, '案件记录'), timeline), bot),
       h('div', {}, h('section', { class: 'card' }, h('h2', {}, '概况'), facts, h('p', {}, c.summary || '')), actions)));
@@ -429,14 +434,14 @@ async function meView(app) {
   const msg = h('div');
   const cur = h('input', { id: 'pw-current', type: 'password', autocomplete: 'current-password' });
   const next = h('input', { id: 'pw-new', type: 'password', autocomplete: 'new-password' });
-  app.replaceChildren(h('h1', {}, '我的账号'),
+  fill(app, h('h1', {}, '我的账号'),
     h('section', { class: 'card' }, h('dl', { class: 'facts' }, h('dt', {}, '用户名'), h('dd', {}, u.username), h('dt', {}, '姓名'), h('dd', {}, u.displayName || ''),
       h('dt', {}, '角色'), h('dd', {}, u.role === 'admin' ? '管理员' : '法律顾问'), h('dt', {}, '顾问编号'), h('dd', {}, u.advisorId || '—'))),
     h('form', { class: 'card', onsubmit: async ev => {
       ev.preventDefault();
       try {
         await api('POST', '/me/password', { current: cur.value, new: next.value });
-        msg.replaceChildren(h('p', { class: 'okmsg' }, '密码已修改，请用新密码重新登录。'));
+        fill(msg, h('p', { class: 'okmsg' }, '密码已修改，请用新密码重新登录。'));
         setTimeout(() => signOut('密码已修改，请用新密码登录。'), 1500);
       } catch (e) { showError(msg, e); }
     } }, h('h2', {}, '修改密码'), h('label', { for: 'pw-current' }, '当前密码'), cur, h('label', { for: 'pw-new' }, '新密码（至少 10 位）'), next, msg,
@@ -451,7 +456,7 @@ async function dashboardView(app) {
   const kpi = (label, value) => h('div', { class: 'kpi' }, h('span', { class: 'muted' }, label), h('b', {}, value ?? '—'));
   const o = d.outcomes || {};
   const sat = d.satisfaction || {};
-  app.replaceChildren(h('h1', {}, '近 30 天统计'),
+  fill(app, h('h1', {}, '近 30 天统计'),
     h('div', { class: 'kpis' }, kpi('咨询', d.questions ?? d.totalQuestions), kpi('已解答', o.answered), kpi('转人工', o.handoff ?? o.handedOff),
       kpi('新案件', d.casesOpened), kpi('超时未回复', d.slaBreaches), kpi('平均满意度', sat.average == null ? '—' : Number(sat.average).toFixed(2)),
       kpi('待回访', (d.followUpsDue || []).length ?? d.followUps)),
@@ -472,20 +477,20 @@ async function knowledgeView(app) {
   const testQ = h('input', { id: 'test-q', placeholder: '例如：老板拖欠工资怎么办' });
   const testOut = h('div', { id: 'test-result' });
   async function preview() {
-    out.replaceChildren();
+    fill(out);
     const f = file.files[0];
-    if (!f) { out.replaceChildren(h('p', { class: 'error' }, '请先选择 XLSX 或 CSV 文件。')); return; }
+    if (!f) { fill(out, h('p', { class: 'error' }, '请先选择 XLSX 或 CSV 文件。')); return; }
     try {
       const p = await api('POST', '/admin/knowledge/power-list/preview', f, { 'X-File-Name': encodeURIComponent(f.name) });
       const errs = p.errors || [];
-      out.replaceChildren(
+      fill(out, 
         h('p', { class: errs.length ? 'error' : 'okmsg', id: 'preview-summary' }, '共 ' + p.rows + ' 行，有效 ' + p.valid + ' 行' + (errs.length ? '，' + errs.length + ' 处错误：改正后重新上传。' : '，可以导入。')),
         errs.length ? h('div', { id: 'preview-errors' }, table([{ label: '行', key: 'row' }, { label: '列', key: 'column' }, { label: '问题', key: 'message' }], errs)) : null,
         p.diff ? h('p', { class: 'muted' }, '与现有清单相比：新增 ' + (p.diff.added ?? 0) + '，删除 ' + (p.diff.removed ?? 0) + '，修改 ' + (p.diff.changed ?? 0)) : null,
         errs.length ? null : h('button', { class: 'btn', id: 'import-btn', onclick: async () => {
           try {
             const r = await api('POST', '/admin/knowledge/power-list/import', { previewId: p.previewId });
-            out.replaceChildren(h('p', { class: 'okmsg', id: 'import-done' }, '已导入，知识库已更新。' + (r.items ? '（' + r.items + ' 项）' : '')));
+            fill(out, h('p', { class: 'okmsg', id: 'import-done' }, '已导入，知识库已更新。' + (r.items ? '（' + r.items + ' 项）' : '')));
           } catch (e) { showError(out, e); }
         } }, '确认导入'));
     } catch (e) { showError(out, e); }
@@ -493,7 +498,7 @@ async function knowledgeView(app) {
   async function test() {
     try {
       const r = await api('GET', '/admin/answer-test?q=' + encodeURIComponent(testQ.value.trim()));
-      testOut.replaceChildren(
+      fill(testOut, 
         h('p', {}, h('span', { class: 'tag' }, r.decisionLabel || r.decision), ' ', r.categoryLabel || r.category || '', ' ',
           r.confidence == null ? '' : '置信度 ' + Number(r.confidence).toFixed(2), r.urgent ? h('span', { class: 'tag tag--urgent' }, '紧急') : null),
         r.why ? h('p', { class: 'muted' }, r.why) : null,
@@ -501,7 +506,7 @@ async function knowledgeView(app) {
         table([{ label: '条目', render: x => x.title + '（' + x.id + '）' }, { label: '类型', key: 'type' }, { label: '分数', render: x => Number(x.score).toFixed(3) }], r.hits || []));
     } catch (e) { showError(testOut, e); }
   }
-  app.replaceChildren(h('h1', {}, '知识库'),
+  fill(app, h('h1', {}, '知识库'),
     h('section', { class: 'card' }, h('h2', {}, '导入权责清单（XLSX 或 CSV）'),
       h('p', { class: 'muted' }, '第一行为表头（事项编码、事项名称、职权类型……）。先预览：每一行的问题都会列出来，改正前不会替换现有清单。'),
       h('div', { class: 'row' }, file, h('button', { class: 'btn', id: 'preview-btn', onclick: preview }, '预览')), out),
@@ -525,19 +530,19 @@ async function unansweredView(app) {
     const category = h('input', { id: 'entry-category', value: q.category || 'general' });
     const basis = h('input', { id: 'entry-basis', placeholder: '《中华人民共和国劳动合同法》第三十条' });
     const msg = h('div');
-    form.replaceChildren(h('section', { class: 'card' }, h('h2', {}, '新建知识条目'), h('p', { class: 'muted' }, '居民问：' + q.text),
+    fill(form, h('section', { class: 'card' }, h('h2', {}, '新建知识条目'), h('p', { class: 'muted' }, '居民问：' + q.text),
       h('label', { for: 'entry-title' }, '标题'), title, h('label', { for: 'entry-body' }, '回答（怎么办、到哪里办）'), body,
       h('label', { for: 'entry-category' }, '类别'), category, h('label', { for: 'entry-basis' }, '依据（可选，多条用；分隔）'), basis, msg,
       h('button', { class: 'btn', onclick: async () => {
         try {
           const e = await api('POST', '/admin/knowledge/entries', { question: q.text, title: title.value.trim(), body: body.value.trim(), category: category.value.trim(),
             basis: basis.value.split(/[;；]/).map(x => x.trim()).filter(Boolean) });
-          msg.replaceChildren(h('p', { class: 'okmsg' }, '已新建条目 ' + (e.id || '') + '，小法以后会用它回答。'));
+          fill(msg, h('p', { class: 'okmsg' }, '已新建条目 ' + (e.id || '') + '，小法以后会用它回答。'));
         } catch (e) { showError(msg, e); }
       } }, '保存条目')));
     body.focus();
   }
-  app.replaceChildren(h('h1', {}, '没答好的问题（近 30 天）'),
+  fill(app, h('h1', {}, '没答好的问题（近 30 天）'),
     rows.length ? table([{ label: '问题', key: 'text' }, { label: '次数', key: 'count' }, { label: '最高分', render: q => q.bestScore == null ? '' : Number(q.bestScore).toFixed(2) },
       { label: '最近', render: q => fmtTime(q.lastAskedAt || q.last) }, { label: '', render: q => h('button', { class: 'btn btn--ghost', onclick: () => edit(q) }, '写成条目') }], rows)
       : h('p', { class: 'muted' }, '近 30 天没有答不上来的问题。'), form);
@@ -547,7 +552,7 @@ route(/^#\/admin\/unanswered$/, unansweredView, true);
 async function advisorsView(app) {
   const r = await api('GET', '/admin/advisors');
   const rows = r.advisors || r;
-  app.replaceChildren(h('h1', {}, '法律顾问'), table([{ label: '编号', key: 'id' }, { label: '姓名', key: 'name' }, { label: '身份', render: a => a.roleLabel || a.role },
+  fill(app, h('h1', {}, '法律顾问'), table([{ label: '编号', key: 'id' }, { label: '姓名', key: 'name' }, { label: '身份', render: a => a.roleLabel || a.role },
     { label: '专长', render: a => (a.specialtyLabels || a.specialties || []).join('、') }, { label: '账号', render: a => a.account ? (a.account.username || a.account) : '—' }, { label: '负责社区', render: a => (a.areas || []).join('、') },
     { label: '容量', key: 'capacity' }, { label: '值班', render: a => (a.duty || []).join('；') }, { label: '在岗', render: a => a.active === false ? '否' : '是' }], rows));
 }
@@ -561,7 +566,7 @@ async function usersView(app) {
   const name = h('input', { id: 'new-name' });
   const role = h('select', { id: 'new-role' }, h('option', { value: 'advisor' }, '法律顾问'), h('option', { value: 'admin' }, '管理员'));
   const advisor = h('input', { id: 'new-advisor', placeholder: '如 adv-001' });
-  app.replaceChildren(h('h1', {}, '账号'),
+  fill(app, h('h1', {}, '账号'),
     table([{ label: '用户名', key: 'username' }, { label: '姓名', key: 'displayName' }, { label: '角色', render: u => u.role === 'admin' ? '管理员' : '法律顾问' },
       { label: '顾问编号', key: 'advisorId' }, { label: '状态', render: u => u.active === false ? '停用' : u.locked ? '已锁定' : '正常' }], rows),
     h('section', { class: 'card' }, h('h2', {}, '新建账号'), h('label', { for: 'new-username' }, '用户名'), username, h('label', { for: 'new-name' }, '姓名'), name,
@@ -569,7 +574,7 @@ async function usersView(app) {
       h('button', { class: 'btn', onclick: async () => {
         try {
           const u = await api('POST', '/admin/users', { username: username.value.trim(), displayName: name.value.trim(), role: role.value, advisorId: advisor.value.trim() || null });
-          msg.replaceChildren(h('p', { class: 'okmsg' }, '已创建。', u.password ? ['初始密码（只显示这一次）：', h('code', {}, u.password)] : ''));
+          fill(msg, h('p', { class: 'okmsg' }, '已创建。', u.password ? ['初始密码（只显示这一次）：', h('code', {}, u.password)] : ''));
         } catch (e) { showError(msg, e); }
       } }, '创建')));
 }
@@ -578,7 +583,7 @@ route(/^#\/admin\/users$/, usersView, true);
 async function auditView(app) {
   const r = await api('GET', '/admin/audit?limit=100');
   const rows = r.entries || r.audit || r;
-  app.replaceChildren(h('h1', {}, '审计日志'), table([{ label: '时间', render: a => fmtTime(a.at) }, { label: '人员', key: 'actor' }, { label: '操作', key: 'action' },
+  fill(app, h('h1', {}, '审计日志'), table([{ label: '时间', render: a => fmtTime(a.at) }, { label: '人员', key: 'actor' }, { label: '操作', key: 'action' },
     { label: '案件', render: a => a.caseId ? h('a', { href: '#/case/' + encodeURIComponent(a.caseId) }, a.caseId) : '' }, { label: '详情', render: a => typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail || '') }], rows));
 }
 route(/^#\/admin\/audit$/, auditView, true);
