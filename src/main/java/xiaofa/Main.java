@@ -23,6 +23,7 @@ import xiaofa.console.Accounts;
 import xiaofa.console.AdvisorAdmin;
 import xiaofa.console.Audit;
 import xiaofa.console.CaseDesk;
+import xiaofa.console.admin.AdminDesk;
 import xiaofa.console.ConsoleAuth;
 import xiaofa.console.ConsoleRoutes;
 import xiaofa.channel.wechat.MenuCommand;
@@ -34,6 +35,7 @@ import xiaofa.handoff.Advisor;
 import xiaofa.handoff.Areas;
 import xiaofa.handoff.HandoffService;
 import xiaofa.handoff.Roster;
+import xiaofa.knowledge.AdminKnowledgeStore;
 import xiaofa.knowledge.BgeSmallZhEmbedder;
 import xiaofa.knowledge.Embedder;
 import xiaofa.knowledge.KnowledgeIndex;
@@ -134,8 +136,10 @@ public final class Main {
       return Future.failedFuture(e);
     }
     return Database.open(vertx, config.db(), config.dataDir()).compose(db -> Accounts.tokenSecret(db.pool(), clock).compose(tokenSecret -> {
+      // knowledge administrators keep in the database (issue 6, administration): merged with the files on every reload
+      AdminKnowledgeStore adminKnowledge = new AdminKnowledgeStore(db.pool(), clock);
       KnowledgeService knowledge = new KnowledgeService(vertx, sources, index, config.search().threads(), config.search().cacheSize(),
-          config.search().resultCacheSize());
+          config.search().resultCacheSize(), adminKnowledge::load);
       Outbox outbox = new Outbox(vertx, db.pool(), clock, Outbox.Options.DEFAULT, metrics);
       HandoffService handoff = new HandoffService(vertx, db.pool(), outbox, clock, config.handoff(), areas, metrics);
       DialogService dialog = new DialogService(vertx, knowledge, handoff, db.pool(), clock, config.handoff(), metrics);
@@ -165,6 +169,8 @@ public final class Main {
       consoleParts.add(new AdvisorAdmin(handoff, accounts, audit));
       // console part B: the advisors' cases and live events
       consoleParts.add(new CaseDesk(vertx, db.pool(), clock, config.handoff().zone(), handoff, knowledge, grid, audit));
+      // console part C: knowledge administration, the dashboard, the audit log
+      consoleParts.add(new AdminDesk(vertx, db.pool(), clock, config.handoff().zone(), config.dataDir(), knowledge, adminKnowledge, dialog, audit));
 
       Future<Integer> roster = handoff.loadRosterIfEmpty(sampleRoster)
           .onSuccess(n -> {

@@ -49,14 +49,30 @@ public final class DialogService {
   private static final Logger log = LoggerFactory.getLogger(DialogService.class);
   private static final SqlStatements SQL = SqlStatements.load("/sql/dialog.sql");
   /** A hit this good is answered directly; between {@link SearchHit#ON_TOPIC} and this, the resident chooses. */
-  static final double ANSWER = 0.5;
+  public static final double ANSWER = 0.5;
   /** Nothing fits but the classifier is this sure it is a legal matter: a person takes it. */
-  static final double HANDOFF_CONFIDENCE = 0.6;
+  public static final double HANDOFF_CONFIDENCE = 0.6;
   private static final int SEARCH_HITS = 10;
   private static final DateTimeFormatter DUE = DateTimeFormatter.ofPattern("M月d日 HH:mm");
 
   /** What xiaofa understood of a text. */
   public record Understanding(Category category, double confidence, UrgencyDetector.Urgency urgency, boolean dispute, List<SearchHit> hits) {}
+
+  /** What xiaofa does with a question once it has understood it ({@link #decide}); {@code COMMAND}: not a question. */
+  public enum Decision {
+    ANSWER,
+    SUGGEST,
+    HANDOFF,
+    NO_ANSWER,
+    URGENT,
+    COMMAND
+  }
+
+  /**
+   * What {@link #preview} found: the normalised text, the understanding (null for a command), the decision, the reply
+   * a resident would read first and how many messages the whole answer takes.
+   */
+  public record Preview(String normalised, Understanding understanding, Decision decision, Reply reply, int pages) {}
 
   /** The classifier and composer built for one generation of the knowledge. */
   private record Brain(String hash, CategoryClassifier classifier, AnswerComposer composer) {}
@@ -190,6 +206,83 @@ public final class DialogService {
       CategoryClassifier.Prediction p = b.classifier().classify(normalised, result.hits());
       return new Understanding(p.category(), p.confidence(), u, disputes.isDispute(normalised), result.hits());
     }));
+  }
+
+  /**
+   * The confidence gate: urgent first, then a hit of at least {@link #ANSWER} is answered, an on-topic hit ({@link
+   * SearchHit#ON_TOPIC}) is offered among suggestions, a dispute or a confident category goes to a person
+   * ({@link #HANDOFF_CONFIDENCE}), and anything else gets no answer.
+   */
+  public static Decision decide(Understanding u) {
+    if (u.urgency().urgent()) {
+      return Decision.URGENT;
+    }
+    List<SearchHit> onTopic = onTopic(u);
+    if (!onTopic.isEmpty()) {
+      return onTopic.get(0).score() >= ANSWER ? Decision.ANSWER : Decision.SUGGEST;
+    }
+    return u.dispute() || u.confidence() >= HANDOFF_CONFIDENCE ? Decision.HANDOFF : Decision.NO_ANSWER;
+  }
+
+  private static List<SearchHit> onTopic(Understanding u) {
+    return u.hits().stream().filter(h -> h.score() >= SearchHit.ON_TOPIC).toList();
+  }
+
+  /**
+   * What xiaofa would answer to {@code text} as the first message of a new conversation, without doing it: no turn
+   * is logged, no case opened, no session touched (the administrators' "what would xiaofa answer" box). Where a turn
+   * would open a case, the reply says what would happen instead.
+   */
+  public Future<Preview> preview(String text) {
+    String normalised = TextNormaliser.normalise(text);
+    if (normalised.isEmpty()) {
+      return Future.succeededFuture(new Preview(normalised, null, Decision.NO_ANSWER, plain(Texts.EMPTY, Set.of()), 1));
+    }
+    Optional<Command> command = Command.parse(normalised);
+    if (command.isPresent()) {
+      String reply = switch (command.get().kind()) {
+        case GREETING -> Texts.GREETING;
+        case THANKS -> Texts.THANKS;
+        case HELP -> Texts.HELP;
+        default -> "（这是指令，不是问题：小法会按指令“" + normalised + "”处理，例如转人工、查询进度、评价、选择序号，而不检索知识库。）";
+      };
+      return Future.succeededFuture(new Preview(normalised, null, Decision.COMMAND, plain(reply, Set.of()), 1));
+    }
+    return brain().compose(b -> understand(b, normalised).map(u -> preview(b, normalised, u)));
+  }
+
+  private Preview preview(Brain b, String normalised, Understanding u) {
+    List<SearchHit> onTopic = onTopic(u);
+    Decision decision = decide(u);
+    switch (decision) {
+      case URGENT: {
+        Category category = u.confidence() >= URGENT_ROUTING_CONFIDENCE ? u.category() : categoryOf(u.urgency().kinds());
+        String text = "【紧急】" + u.urgency().guidance() + "\n\n（对话中：小法会立即为居民登记紧急事项（" + category.label() + "），" + config.urgentSla().toMinutes() + " 分钟内由顾问首次回复。）";
+        return new Preview(normalised, u, decision, new Reply(text, category, u.confidence(), true, List.of(), List.of(), Set.of(), null), 1);
+      }
+      case ANSWER: {
+        SearchHit top = onTopic.get(0);
+        Optional<KnowledgeEntry> entry = knowledge.entry(top.id());
+        if (entry.isPresent()) {
+          Answer a = answerText(b, u, entry.get(), suggestions(onTopic.subList(1, onTopic.size()), top.id(), 2));
+          return new Preview(normalised, u, decision, new Reply(a.pages().get(0), u.category(), u.confidence(), false, a.cites(), a.related(), a.actions(), null),
+              a.pages().size());
+        }
+        return new Preview(normalised, u, Decision.NO_ANSWER, plain(Texts.NO_ANSWER + Texts.OFFER_HANDOFF, Set.of(Reply.Action.HANDOFF)), 1);
+      }
+      case SUGGEST: {
+        List<Reply.Suggestion> items = suggestions(onTopic, null, 3);
+        return new Preview(normalised, u, decision, new Reply(suggestText(items), u.category(), u.confidence(), false, List.of(), items,
+            Set.of(Reply.Action.HANDOFF), null), 1);
+      }
+      case HANDOFF: {
+        String text = "（对话中：这件事需要法律顾问，小法会为居民登记事项（" + u.category().label() + "），分派给负责的顾问，并告诉居民事项编号和首次回复时间。）";
+        return new Preview(normalised, u, decision, new Reply(text, u.category(), u.confidence(), false, List.of(), List.of(), Set.of(), null), 1);
+      }
+      default:
+        return new Preview(normalised, u, decision, new Reply(NO_ANSWER_TEXT, u.category(), u.confidence(), false, List.of(), List.of(),
+            Set.of(Reply.Action.HANDOFF), null), 1);
+    }
   }
 
   // ---------------------------------------------------------------- a turn
@@ -341,37 +434,42 @@ public final class DialogService {
       s.lastQuestion = t.text();
       s.lastCategory = u.category();
       s.lastConfidence = u.confidence();
-      if (u.urgency().urgent()) {
-        return urgentCase(t, u);
+      List<SearchHit> onTopic = onTopic(u);
+      switch (decide(u)) {
+        case URGENT:
+          return urgentCase(t, u);
+        case ANSWER: {
+          SearchHit top = onTopic.get(0);
+          List<Reply.Suggestion> related = suggestions(onTopic.subList(1, onTopic.size()), top.id(), 2);
+          return answer(t, u, top, related);
+        }
+        case SUGGEST: {
+          List<Reply.Suggestion> items = suggestions(onTopic, null, 3);
+          s.offer(items);
+          s.lastEntryId = null;
+          return logged(t, new Reply(suggestText(items), u.category(), u.confidence(), false, List.of(), items, Set.of(Reply.Action.HANDOFF), null), "suggested", null,
+              onTopic.get(0).score(), null);
+        }
+        case HANDOFF:
+          return handOff(t, t.text(), u);
+        default:
+          return logged(t, new Reply(NO_ANSWER_TEXT, u.category(), u.confidence(), false, List.of(), List.of(), Set.of(Reply.Action.HANDOFF), null), "no_answer", null,
+              u.hits().isEmpty() ? null : u.hits().get(0).score(), null);
       }
-      List<SearchHit> onTopic = u.hits().stream().filter(h -> h.score() >= SearchHit.ON_TOPIC).toList();
-      if (!onTopic.isEmpty() && onTopic.get(0).score() >= ANSWER) {
-        SearchHit top = onTopic.get(0);
-        List<Reply.Suggestion> related = suggestions(onTopic.subList(1, onTopic.size()), top.id(), 2);
-        return answer(t, u, top, related);
-      }
-      if (!onTopic.isEmpty()) {
-        List<Reply.Suggestion> items = suggestions(onTopic, null, 3);
-        s.offer(items);
-        s.lastEntryId = null;
-        String text = Texts.UNSURE + "\n" + list(items) + Texts.PICK_HINT + "\n如果都不是，回复“转人工”由法律顾问解答。";
-        return logged(t, new Reply(text, u.category(), u.confidence(), false, List.of(), items, Set.of(Reply.Action.HANDOFF), null), "suggested", null, onTopic.get(0).score(), null);
-      }
-      if (u.dispute() || u.confidence() >= HANDOFF_CONFIDENCE) {
-        return handOff(t, t.text(), u);
-      }
-      String text = Texts.NO_ANSWER + "您可以换个说法，比如说清楚是什么事、和谁发生的。\n" + Texts.OFFER_HANDOFF;
-      return logged(t, new Reply(text, u.category(), u.confidence(), false, List.of(), List.of(), Set.of(Reply.Action.HANDOFF), null), "no_answer", null, u.hits().isEmpty() ? null : u.hits().get(0).score(), null);
     });
   }
 
-  private Future<Reply> answer(Turn t, Understanding u, SearchHit top, List<Reply.Suggestion> related) {
-    Session s = t.session();
-    Optional<KnowledgeEntry> entry = knowledge.entry(top.id());
-    if (entry.isEmpty()) {
-      return done(t, Texts.NO_ANSWER + Texts.OFFER_HANDOFF, "no_answer", Set.of(Reply.Action.HANDOFF));
-    }
-    AnswerComposer.Composed composed = t.brain().composer().compose(entry.get(), u.category());
+  private static final String NO_ANSWER_TEXT = Texts.NO_ANSWER + "您可以换个说法，比如说清楚是什么事、和谁发生的。\n" + Texts.OFFER_HANDOFF;
+
+  private static String suggestText(List<Reply.Suggestion> items) {
+    return Texts.UNSURE + "\n" + list(items) + Texts.PICK_HINT + "\n如果都不是，回复“转人工”由法律顾问解答。";
+  }
+
+  /** An answer from an entry, split into messages, with what it cites, the related questions and what may follow. */
+  private record Answer(List<String> pages, List<Reply.Cite> cites, List<Reply.Suggestion> related, Set<Reply.Action> actions) {}
+
+  private static Answer answerText(Brain b, Understanding u, KnowledgeEntry entry, List<Reply.Suggestion> related) {
+    AnswerComposer.Composed composed = b.composer().compose(entry, u.category());
     StringBuilder text = new StringBuilder(composed.text());
     Set<Reply.Action> actions = EnumSet.noneOf(Reply.Action.class);
     if (u.dispute()) {
@@ -382,13 +480,24 @@ public final class DialogService {
       text.append("\n\n相关问题：\n").append(list(related)).append("回复序号查看。");
     }
     List<String> pages = Pages.split(text.toString());
-    s.pages(pages.subList(1, pages.size()));
-    s.offer(related);
-    s.lastEntryId = top.id();
     if (pages.size() > 1) {
       actions.add(Reply.Action.MORE);
     }
-    Reply r = new Reply(pages.get(0), u.category(), u.confidence(), false, composed.cites(), related, actions, null);
+    return new Answer(pages, composed.cites(), related, actions);
+  }
+
+  private Future<Reply> answer(Turn t, Understanding u, SearchHit top, List<Reply.Suggestion> related) {
+    Session s = t.session();
+    Optional<KnowledgeEntry> entry = knowledge.entry(top.id());
+    if (entry.isEmpty()) {
+      return done(t, Texts.NO_ANSWER + Texts.OFFER_HANDOFF, "no_answer", Set.of(Reply.Action.HANDOFF));
+    }
+    Answer a = answerText(t.brain(), u, entry.get(), related);
+    List<String> pages = a.pages();
+    s.pages(pages.subList(1, pages.size()));
+    s.offer(related);
+    s.lastEntryId = top.id();
+    Reply r = new Reply(pages.get(0), u.category(), u.confidence(), false, a.cites(), related, a.actions(), null);
     return logged(t, r, "answered", top.id(), top.score(), null);
   }
 

@@ -19,9 +19,12 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -186,6 +189,8 @@ public final class KnowledgeIndex implements AutoCloseable {
     log.info("building index {} from {} entries{}", dir.getFileName(), entries.size(), embedder == null ? " (keyword only)" : " with " + embedder.id() + " embeddings");
     IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE).setRAMBufferSizeMB(64);
     Map<String, List<String>> asked = askedAs(entries);
+    Map<String, float[]> known = embedder == null ? Map.of() : liveVectors();
+    int reused = 0;
     int nextReport = entries.size() / 10;
     try (Directory d = FSDirectory.open(tmp);
         IndexWriter writer = new IndexWriter(d, cfg)) {
@@ -195,7 +200,24 @@ public final class KnowledgeIndex implements AutoCloseable {
         if (embedder != null) {
           List<String> passages = new ArrayList<>(batch.size());
           batch.forEach(e -> passages.add(IndexSchema.passage(e, asked.getOrDefault(e.id(), List.of()))));
-          vectors = embedder.embedPassages(passages);
+          // a passage the live generation has already embedded keeps its vector (an edit in the console re-embeds
+          // only what it changed); the model is deterministic, so this is the vector it would compute again
+          List<String> missing = passages.stream().filter(p -> !known.containsKey(p)).distinct().toList();
+          Map<String, float[]> fresh = new HashMap<>();
+          if (!missing.isEmpty()) {
+            List<float[]> embedded = embedder.embedPassages(missing);
+            for (int i = 0; i < missing.size(); i++) {
+              fresh.put(missing.get(i), embedded.get(i));
+            }
+          }
+          vectors = new ArrayList<>(batch.size());
+          for (String p : passages) {
+            float[] v = known.get(p);
+            if (v != null) {
+              reused++;
+            }
+            vectors.add(v != null ? v : fresh.get(p));
+          }
         }
         for (int i = 0; i < batch.size(); i++) {
           KnowledgeEntry e = batch.get(i);
@@ -213,7 +235,38 @@ public final class KnowledgeIndex implements AutoCloseable {
     Files.writeString(tmp.resolve(READY), kb.contentHash() + "\n" + kb.counts() + "\n", StandardCharsets.UTF_8);
     deleteTree(dir);
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    log.info("index {} built: {} entries in {} s", dir.getFileName(), entries.size(), seconds(start));
+    log.info("index {} built: {} entries in {} s ({} embeddings reused from the live generation)", dir.getFileName(), entries.size(), seconds(start), reused);
+  }
+
+  /**
+   * The live generation's vectors by the passage they embed, read back from its index (so also after a restart that
+   * opened it from disk); empty when there is none. Indexing thread only.
+   */
+  private Map<String, float[]> liveVectors() throws IOException {
+    Generation g = current.get();
+    if (g == null || !g.reader.tryIncRef()) {
+      return Map.of();
+    }
+    try {
+      Map<String, List<String>> asked = askedAs(g.knowledge.entries());
+      Map<String, float[]> out = new HashMap<>();
+      for (LeafReaderContext leaf : g.reader.leaves()) {
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexSchema.VECTOR);
+        if (values == null) {
+          continue;
+        }
+        StoredFields stored = leaf.reader().storedFields();
+        for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+          KnowledgeEntry e = g.byId.get(stored.document(doc, Set.of(IndexSchema.ID)).get(IndexSchema.ID));
+          if (e != null) {
+            out.put(IndexSchema.passage(e, asked.getOrDefault(e.id(), List.of())), values.vectorValue().clone());
+          }
+        }
+      }
+      return out;
+    } finally {
+      g.reader.decRef();
+    }
   }
 
   /**

@@ -3,13 +3,14 @@ package xiaofa.knowledge;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import xiaofa.platform.ApiException;
@@ -28,7 +29,10 @@ public final class KnowledgeService {
   private final HybridSearcher searcher;
   private final WorkerExecutor searchPool;
   private final WorkerExecutor indexer;
-  private final AtomicBoolean reloading = new AtomicBoolean();
+  private final Supplier<Future<AdminKnowledge>> admin;
+  /** The reload under way, and at most one waiting to run after it (guarded by this). */
+  private Future<Boolean> reloading;
+  private Promise<Boolean> reloadAgain;
   private long pollTimer = -1;
 
   /** Without a cache of search results: what evaluation tools and benchmarks measure. */
@@ -38,7 +42,17 @@ public final class KnowledgeService {
 
   /** {@code resultCacheSize} searches are remembered with their hits, per index generation. */
   public KnowledgeService(Vertx vertx, KnowledgeSources sources, KnowledgeIndex index, int searchThreads, int queryCacheSize, int resultCacheSize) {
+    this(vertx, sources, index, searchThreads, queryCacheSize, resultCacheSize, () -> Future.succeededFuture(AdminKnowledge.NONE));
+  }
+
+  /**
+   * With the knowledge administrators keep in the database: {@code admin} reads it (asynchronously, on any thread)
+   * before every reload, which merges it with the files.
+   */
+  public KnowledgeService(Vertx vertx, KnowledgeSources sources, KnowledgeIndex index, int searchThreads, int queryCacheSize, int resultCacheSize,
+      Supplier<Future<AdminKnowledge>> admin) {
     this.vertx = vertx;
+    this.admin = admin;
     this.sources = sources;
     this.index = index;
     Cache<String, float[]> cache = Caffeine.newBuilder().maximumSize(queryCacheSize).expireAfterAccess(1, TimeUnit.HOURS).recordStats().build();
@@ -62,27 +76,61 @@ public final class KnowledgeService {
   }
 
   /**
-   * Re-reads the sources and swaps in a new index generation when their content hash changed; the live generation
-   * keeps serving meanwhile. Completes with true when a new generation went live.
+   * Re-reads the sources (files and the administrators' knowledge) and swaps in a new index generation when their
+   * content hash changed; the live generation keeps serving meanwhile. Completes with true when a new generation went
+   * live. A call during a reload runs once more after it (calls meanwhile share that run), so a caller that has just
+   * changed a source sees its change live when the future completes.
    */
-  public Future<Boolean> reload() {
-    if (!reloading.compareAndSet(false, true)) {
-      return Future.succeededFuture(false);
+  public synchronized Future<Boolean> reload() {
+    if (reloading == null) {
+      return startReload();
     }
+    if (reloadAgain == null) {
+      reloadAgain = Promise.promise();
+    }
+    return reloadAgain.future();
+  }
+
+  /** Starts a reload; the caller holds the lock. */
+  private Future<Boolean> startReload() {
+    Promise<Boolean> done = Promise.promise();
+    reloading = done.future();
+    Future<Boolean> work;
+    try {
+      work = admin.get().compose(this::reloadWith);
+    } catch (RuntimeException e) {
+      work = Future.failedFuture(e);
+    }
+    work.onComplete(ar -> {
+      reloadFinished();
+      done.handle(ar);
+    });
+    return done.future();
+  }
+
+  private synchronized void reloadFinished() {
+    reloading = null;
+    Promise<Boolean> next = reloadAgain;
+    reloadAgain = null;
+    if (next != null) {
+      startReload().onComplete(next);
+    }
+  }
+
+  private Future<Boolean> reloadWith(AdminKnowledge a) {
     return indexer.<Boolean>executeBlocking(() -> {
-          KnowledgeBase live = index.knowledge();
-          if (live != null && live.contentHash().equals(sources.contentHash())) {
-            return false;
-          }
-          KnowledgeBase kb = sources.load();
-          kb.problems().forEach(p -> log.warn("knowledge source problem: {}", p));
-          boolean swapped = index.load(kb);
-          Map<EntryType, Integer> c = kb.counts();
-          log.info("knowledge live: {} power items, {} disclosure pages, {} publicity entries, {} law articles, {} synonyms, {} problems",
-              c.get(EntryType.POWER), c.get(EntryType.DISCLOSURE), c.get(EntryType.PUBLICITY), c.get(EntryType.LAW), kb.synonyms().size(), kb.problems().size());
-          return swapped;
-        }, true)
-        .andThen(ar -> reloading.set(false));
+      KnowledgeBase live = index.knowledge();
+      if (live != null && live.contentHash().equals(sources.contentHash(a))) {
+        return false;
+      }
+      KnowledgeBase kb = sources.load(a);
+      kb.problems().forEach(p -> log.warn("knowledge source problem: {}", p));
+      boolean swapped = index.load(kb);
+      Map<EntryType, Integer> c = kb.counts();
+      log.info("knowledge live: {} power items, {} disclosure pages, {} publicity entries, {} law articles, {} synonyms, {} problems",
+          c.get(EntryType.POWER), c.get(EntryType.DISCLOSURE), c.get(EntryType.PUBLICITY), c.get(EntryType.LAW), kb.synonyms().size(), kb.problems().size());
+      return swapped;
+    }, true);
   }
 
   public boolean isReady() {

@@ -22,8 +22,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Reads the knowledge sources from disk (or from the copy bundled in the jar) and the optional law corpus, and
- * hashes their bytes. Blocking: call it on the indexing thread.
+ * Reads the knowledge sources from disk (or from the copy bundled in the jar) and the optional law corpus, merges the
+ * knowledge administrators keep in the database ({@link AdminKnowledge}, read beforehand by the caller), and hashes it
+ * all. Blocking: call it on the indexing thread.
  *
  * <p>Layout of the knowledge folder: {@code power-list/*.csv}, {@code disclosure/**.md}, {@code publicity/**.md},
  * {@code synonyms.txt}, {@code routing/*.txt} (labelled example questions for the category classifier; {@code routing/urgency.txt} for the urgency model); other files are not knowledge (the roster, README) and do not change the hash.
@@ -59,6 +60,11 @@ public final class KnowledgeSources {
    * KnowledgeBase#contentHash()} of a {@link #load()} at the same moment.
    */
   public String contentHash() {
+    return contentHash(AdminKnowledge.NONE);
+  }
+
+  /** The content hash of the files as they are now together with the console's knowledge {@code admin}. */
+  public String contentHash(AdminKnowledge admin) {
     MessageDigest digest = sha256();
     digest.update(salt.getBytes(StandardCharsets.UTF_8));
     try (Root root = openKnowledge()) {
@@ -77,6 +83,7 @@ public final class KnowledgeSources {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read knowledge sources from " + describe(), e);
     }
+    admin.hashInto(digest);
     return HexFormat.of().formatHex(digest.digest());
   }
 
@@ -94,6 +101,14 @@ public final class KnowledgeSources {
 
   /** Reads and parses everything. Problems in single files or lines are collected, never thrown. */
   public KnowledgeBase load() {
+    return load(AdminKnowledge.NONE);
+  }
+
+  /**
+   * Reads and parses the files merged with the console's knowledge: an imported power list replaces the files' power
+   * list (the files still count in the hash); console entries are added.
+   */
+  public KnowledgeBase load(AdminKnowledge admin) {
     MessageDigest digest = sha256();
     digest.update(salt.getBytes(StandardCharsets.UTF_8));
     List<SourceProblem> problems = new ArrayList<>();
@@ -113,7 +128,9 @@ public final class KnowledgeSources {
           continue;
         }
         if (rel.startsWith("power-list/")) {
-          entries.addAll(PowerListParser.parse(f.name(), text, problems));
+          if (admin.powerList().isEmpty()) {
+            entries.addAll(PowerListParser.parse(f.name(), text, problems));
+          }
         } else if (rel.startsWith("disclosure/")) {
           add(entries, MarkdownEntryParser.parse(f.name(), text, EntryType.DISCLOSURE, problems));
         } else if (rel.startsWith("publicity/")) {
@@ -145,6 +162,9 @@ public final class KnowledgeSources {
         throw new UncheckedIOException("cannot read the law corpus " + lawsDir.get(), e);
       }
     }
+    admin.powerList().ifPresent(p -> entries.addAll(PowerListParser.entries(p.source(), p.rows(), problems)));
+    entries.addAll(admin.knowledgeEntries(problems));
+    admin.hashInto(digest);
     List<KnowledgeEntry> unique = new ArrayList<>();
     Map<String, String> firstSource = new java.util.HashMap<>();
     for (KnowledgeEntry e : entries) {

@@ -93,27 +93,27 @@ function table(columns, rows) {
     h('tbody', {}, rows.map(r => h('tr', {}, columns.map(c => h('td', {}, c.render ? c.render(r) : (r[c.key] ?? ''))))))));
 }
 
-/** A horizontal bar chart as inline SVG: [{label, value}]. */
+/** A horizontal bar chart, [{label, value}]: widths are set through the CSSOM, which the CSP allows. */
 function bars(items, unit) {
   const max = Math.max(1, ...items.map(i => i.value));
-  const rowH = 22, labelW = 110, width = 560;
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('class', 'bars');
-  svg.setAttribute('viewBox', `0 0 ${width} ${items.length * rowH + 4}`);
-  svg.setAttribute('role', 'img');
-  items.forEach((it, i) => {
-    const y = i * rowH;
-    const label = document.createElementNS(svg.namespaceURI, 'text');
-    label.setAttribute('x', 0); label.setAttribute('y', y + 15); label.textContent = it.label;
-    const rect = document.createElementNS(svg.namespaceURI, 'rect');
-    rect.setAttribute('x', labelW); rect.setAttribute('y', y + 4); rect.setAttribute('height', 14);
-    rect.setAttribute('width', Math.max(1, (width - labelW - 60) * it.value / max));
-    const val = document.createElementNS(svg.namespaceURI, 'text');
-    val.setAttribute('x', labelW + 6 + (width - labelW - 60) * it.value / max); val.setAttribute('y', y + 15);
-    val.textContent = it.value + (unit || '');
-    svg.append(label, rect, val);
-  });
-  return svg;
+  return h('div', { class: 'hbars', role: 'list' }, items.map(it => {
+    const bar = h('span', { class: 'hbars__bar' });
+    bar.style.width = (100 * it.value / max) + '%';
+    return h('div', { class: 'hbars__row', role: 'listitem' }, h('span', { class: 'hbars__label' }, it.label),
+      h('span', { class: 'hbars__track' }, bar), h('span', { class: 'hbars__value' }, it.value + (unit || '')));
+  }));
+}
+
+/** A column chart of a series by day, [{day, count}]: one column per day, the dates under the first and last. */
+function columns(items) {
+  const max = Math.max(1, ...items.map(i => i.count));
+  const chart = h('div', { class: 'cols', role: 'img', 'aria-label': items.map(i => i.day + ' ' + i.count).join('，') }, items.map(it => {
+    const col = h('span', { class: 'cols__col', title: it.day + '：' + it.count });
+    col.style.height = Math.max(2, 100 * it.count / max) + '%';
+    return col;
+  }));
+  return h('div', {}, chart, h('div', { class: 'cols__axis muted' }, h('span', {}, items.length ? items[0].day : ''),
+    h('span', {}, '最多 ' + max + ' 条/天'), h('span', {}, items.length ? items[items.length - 1].day : '')));
 }
 
 // ---------------------------------------------------------------- sign-in
@@ -461,7 +461,7 @@ async function dashboardView(app) {
       kpi('新案件', d.casesOpened), kpi('超时未回复', d.slaBreaches), kpi('平均满意度', sat.average == null ? '—' : Number(sat.average).toFixed(2)),
       kpi('待回访', (d.followUpsDue || []).length ?? d.followUps)),
     h('div', { class: 'grid2' },
-      h('section', { class: 'card' }, h('h2', {}, '每日咨询量'), bars((d.questionsByDay || d.byDay || []).map(x => ({ label: x.day, value: x.count })))),
+      h('section', { class: 'card' }, h('h2', {}, '每日咨询量'), columns(d.questionsByDay || [])),
       h('section', { class: 'card' }, h('h2', {}, '按类别'), bars((d.questionsByCategory || d.byCategory || []).map(x => ({ label: x.label || x.category, value: x.count }))))),
     h('div', { class: 'grid2' },
       h('section', { class: 'card' }, h('h2', {}, '满意度分布'), bars([5, 4, 3, 2, 1].map(n => ({ label: n + ' 分', value: (sat.distribution || sat)[n] || 0 })))),
@@ -508,7 +508,7 @@ async function knowledgeView(app) {
   }
   fill(app, h('h1', {}, '知识库'),
     h('section', { class: 'card' }, h('h2', {}, '导入权责清单（XLSX 或 CSV）'),
-      h('p', { class: 'muted' }, '第一行为表头（事项编码、事项名称、职权类型……）。先预览：每一行的问题都会列出来，改正前不会替换现有清单。'),
+      h('p', { class: 'muted' }, '第一行为表头（职权编码、职权名称、职权类型……，与 knowledge/power-list 中的 CSV 相同）。先预览：每一行的问题都会列出来，改正前不会替换现有清单。'),
       h('div', { class: 'row' }, file, h('button', { class: 'btn', id: 'preview-btn', onclick: preview }, '预览')), out),
     h('section', { class: 'card' }, h('h2', {}, '小法会怎么回答？'),
       h('div', { class: 'row' }, testQ, h('button', { class: 'btn', id: 'test-btn', onclick: test }, '试一试')), testOut),

@@ -169,4 +169,35 @@ class ConsoleJourneyTest {
       assertEquals(List.of(), resident.consoleErrors());
     }
   }
+
+  @Test
+  @Order(2)
+  @DisplayName("an administrator imports a power-list spreadsheet with one bad row and sees that row's error; nothing is replaced")
+  void importWithBadRow() throws Exception {
+    Path sheet = Files.createTempDirectory("xiaofa-import").resolve("权责清单.xlsx");
+    Files.write(sheet, xiaofa.console.admin.AdminDeskTest.xlsx(List.of(
+        xiaofa.console.admin.AdminDeskTest.row("XK-001", "建筑工程施工许可证核发", "行政许可", "3个工作日", "网上办理；不见面审批"),
+        xiaofa.console.admin.AdminDeskTest.row("XK-002", "食品经营许可", "行政许可", "10个工作日", "窗口办理"),
+        xiaofa.console.admin.AdminDeskTest.row("XK-777", "烟花爆竹经营许可", "行政审批", "10个工作日", "窗口办理"))));
+    try (Browser admin = Browser.open(1280, 900)) {
+      signIn(admin, "admin", AppConfig.TEST_ADMIN_PASSWORD);
+      admin.driver.get(base + "/console/#/admin/dashboard");
+      admin.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".kpis")));
+      admin.shot("8-admin-dashboard");
+      admin.driver.get(base + "/console/#/admin/knowledge");
+      admin.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("import-file"))).sendKeys(sheet.toAbsolutePath().toString());
+      admin.driver.findElement(By.id("preview-btn")).click();
+      admin.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("preview-errors")));
+      String errors = admin.driver.findElement(By.id("preview-errors")).getText();
+      assertTrue(errors.contains("4") && errors.contains("职权类型") && errors.contains("行政审批"), errors);
+      assertTrue(admin.driver.findElements(By.id("import-btn")).isEmpty(), "a preview with errors cannot be imported");
+      admin.shot("9-admin-import-bad-row");
+      assertTrue(app.knowledge().entry("power-XK-777").isEmpty(), "nothing was replaced");
+      admin.driver.get(base + "/console/#/admin/audit");
+      admin.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table")));
+      waitForText(admin, "main", "case.reply");
+      admin.shot("10-admin-audit");
+      assertEquals(List.of(), admin.consoleErrors());
+    }
+  }
 }

@@ -89,6 +89,78 @@ class KnowledgeIndexTest {
     second.close();
   }
 
+  /** Counts the passages it is asked to embed. */
+  static final class CountingEmbedder implements Embedder {
+    final java.util.concurrent.atomic.AtomicInteger passages = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public String id() {
+      return EMBEDDER.id();
+    }
+
+    @Override
+    public int dimension() {
+      return EMBEDDER.dimension();
+    }
+
+    @Override
+    public float[] embedQuery(String text) {
+      return EMBEDDER.embedQuery(text);
+    }
+
+    @Override
+    public List<float[]> embedPassages(List<String> texts) {
+      passages.addAndGet(texts.size());
+      return EMBEDDER.embedPassages(texts);
+    }
+  }
+
+  @Test
+  @DisplayName("the administrators' knowledge merges with the files (an imported power list replaces theirs) and a rebuild embeds only what changed")
+  void adminKnowledgeAndReusedVectors(@TempDir Path tmp) throws Exception {
+    Path knowledge = tmp.resolve("knowledge");
+    writeKnowledge(knowledge, "宅基地被邻居占了怎么办");
+    Files.createDirectories(knowledge.resolve("power-list"));
+    Files.writeString(knowledge.resolve("power-list/list.csv"), String.join(",", PowerListParser.COLUMNS) + "\n"
+        + "CF-001,对违法排污的处罚,行政处罚,,,,,,,,窗口办理,,,\n");
+    CountingEmbedder embedder = new CountingEmbedder();
+    KnowledgeIndex index = new KnowledgeIndex(tmp.resolve("index"), embedder);
+    KnowledgeSources sources = new KnowledgeSources(Optional.of(knowledge), Optional.empty(), index.salt());
+    KnowledgeBase files = sources.load(AdminKnowledge.NONE);
+    assertEquals(sources.contentHash(), files.contentHash(), "no console knowledge: the hash of the files alone");
+    index.load(files);
+    assertEquals(3, embedder.passages.get());
+
+    java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+    PowerListParser.COLUMNS.forEach(c -> fields.put(c, ""));
+    fields.put("职权编码", "XK-009");
+    fields.put("职权名称", "户外广告设施设置审批");
+    fields.put("职权类型", "行政许可");
+    AdminKnowledge admin = new AdminKnowledge(3,
+        Optional.of(new AdminKnowledge.PowerList(1, "清单.xlsx", "admin", java.time.Instant.EPOCH, List.of(new AdminKnowledge.PowerListRow(2, fields)))),
+        List.of(new AdminKnowledge.Entry("pf-admin-0001", "外地人怎么办理居住证", List.of("居住证怎么办"), "到派出所申领。", "administrative", List.of(), "admin",
+            java.time.Instant.EPOCH)));
+    KnowledgeBase merged = sources.load(admin);
+    assertEquals(sources.contentHash(admin), merged.contentHash(), "the cheap hash covers the console's knowledge");
+    assertNotEquals(files.contentHash(), merged.contentHash());
+    assertEquals(List.of("pf-land_housing-001", "pf-labor-001", "power-XK-009", "pf-admin-0001"), merged.entries().stream().map(KnowledgeEntry::id).toList(),
+        "the imported list replaces the files' list; console entries are added");
+    assertEquals("admin/power-list/清单.xlsx:2", merged.byId().get("power-XK-009").source());
+    assertTrue(index.load(merged));
+    assertEquals(5, embedder.passages.get(), "only the two new passages were embedded");
+    List<SearchHit> hits = index.withSearcher(g -> searcher(index).search(g, SearchRequest.of("居住证怎么办", 3)));
+    assertEquals("pf-admin-0001", hits.get(0).id());
+    KnowledgeIndex fresh = new KnowledgeIndex(tmp.resolve("fresh"), EMBEDDER);
+    fresh.load(merged);
+    for (String q : List.of("干完活老板不给钱", "邻居占了宅基地", "户外广告审批")) {
+      List<SearchHit> expected = fresh.withSearcher(g -> searcher(fresh).search(g, SearchRequest.of(q, 5)));
+      List<SearchHit> actual = index.withSearcher(g -> searcher(index).search(g, SearchRequest.of(q, 5)));
+      assertEquals(expected, actual, "reused vectors rank and score exactly as freshly computed ones: " + q);
+    }
+    fresh.close();
+    index.close();
+  }
+
   @Test
   @DisplayName("a changed source builds a new generation beside the live one, swaps it in while searches run, and deletes the old")
   void swapsWithoutDowntime(@TempDir Path tmp) throws Exception {

@@ -95,4 +95,32 @@ class PowerListParserTest {
     assertEquals(1, problems.size());
     assertTrue(problems.get(0).line() >= 3, problems.toString());
   }
+  @Test
+  @DisplayName("rows of an uploaded sheet are checked by the same rules, each error naming its column; short rows are padded")
+  void sheetRows() {
+    List<String> header = new ArrayList<>(PowerListParser.COLUMNS);
+    List<String> good = new ArrayList<>(java.util.Collections.nCopies(14, ""));
+    good.set(header.indexOf("职权编码"), "XK-001");
+    good.set(header.indexOf("职权名称"), "甲");
+    good.set(header.indexOf("职权类型"), "行政许可");
+    List<String> bad = new ArrayList<>(good);
+    bad.set(header.indexOf("职权编码"), "XK 002/3");
+    bad.set(header.indexOf("职权名称"), "");
+    bad.set(header.indexOf("办理渠道"), "邮寄办理");
+    List<String> duplicate = new ArrayList<>(good);
+    // a spreadsheet row ends at its last filled cell
+    List<String> shortRow = List.of("XK-004", "丁", "行政许可");
+    PowerListParser.Table table = new PowerListParser.Table(header, List.of(
+        new PowerListParser.TableRow(2, good, null), new PowerListParser.TableRow(3, bad, null), new PowerListParser.TableRow(4, duplicate, null),
+        new PowerListParser.TableRow(5, shortRow, null)), false);
+    List<SourceProblem> problems = new ArrayList<>();
+    List<PowerListParser.Row> rows = PowerListParser.rows("清单.xlsx", table, problems);
+    assertEquals(List.of(), problems);
+    assertEquals("power-XK-001", rows.get(0).entry().id());
+    assertEquals(List.of("职权编码", "职权名称", "办理渠道"), rows.get(1).errors().stream().map(PowerListParser.CellError::column).toList());
+    assertTrue(rows.get(2).errors().get(0).message().contains("第 2 行已有"), rows.get(2).errors().toString());
+    assertEquals("职权编码", rows.get(2).errors().get(0).column());
+    assertEquals("power-XK-004", rows.get(3).entry().id());
+    assertEquals("", rows.get(3).entry().fields().get("追责情形"));
+  }
 }
