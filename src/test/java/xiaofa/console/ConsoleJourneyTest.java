@@ -161,6 +161,8 @@ class ConsoleJourneyTest {
       advisor.driver.findElement(By.id("close-btn")).click();
       advisor.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-kind=closed]")));
       advisor.shot("6-advisor-case-closed");
+      advisor.driver.manage().window().setSize(new org.openqa.selenium.Dimension(400, 860));
+      advisor.shot("6b-advisor-case-on-a-phone");
 
       waitForText(resident, "body", "非常满意");
       resident.shot("7-resident-asked-to-rate");
