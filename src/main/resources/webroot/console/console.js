@@ -549,12 +549,55 @@ async function unansweredView(app) {
 }
 route(/^#\/admin\/unanswered$/, unansweredView, true);
 
-async function advisorsView(app) {
+async function advisorsView(app, editId) {
   const r = await api('GET', '/admin/advisors');
-  const rows = r.advisors || r;
-  fill(app, h('h1', {}, '法律顾问'), table([{ label: '编号', key: 'id' }, { label: '姓名', key: 'name' }, { label: '身份', render: a => a.roleLabel || a.role },
-    { label: '专长', render: a => (a.specialtyLabels || a.specialties || []).join('、') }, { label: '账号', render: a => a.account ? (a.account.username || a.account) : '—' }, { label: '负责社区', render: a => (a.areas || []).join('、') },
-    { label: '容量', key: 'capacity' }, { label: '值班', render: a => (a.duty || []).join('；') }, { label: '在岗', render: a => a.active === false ? '否' : '是' }], rows));
+  const rows = r.advisors || [];
+  const opt = r.options || { roles: [], specialties: [], areas: [] };
+  const label = (list, id) => (list.find(x => (x.id || x) === id) || {}).label || id;
+  const form = h('div', { id: 'advisor-form' });
+
+  function edit(a) {
+    const isNew = !a;
+    a = a || { name: '', role: 'village_counsel', specialties: [], areas: [], capacity: 5, duty: ['1-5 08:30-17:30'], fallback: false, active: true };
+    const name = h('input', { id: 'adv-name', value: a.name });
+    const role = h('select', { id: 'adv-role' }, opt.roles.map(x => h('option', { value: x.id, selected: x.id === a.role }, x.label)));
+    const checks = (list, chosen, prefix) => h('div', { class: 'row' }, list.map(x => {
+      const id = x.id || x;
+      return h('label', { class: 'check' }, h('input', { type: 'checkbox', value: id, name: prefix, checked: chosen.includes(id) }), ' ', x.label || (id === '*' ? '全区' : id));
+    }));
+    const specialties = checks(opt.specialties, a.specialties || [], 'spec');
+    const areas = checks(opt.areas, a.areas || [], 'area');
+    const capacity = h('input', { id: 'adv-capacity', type: 'number', min: 1, max: opt.maxCapacity || 50, value: a.capacity });
+    const duty = h('input', { id: 'adv-duty', value: (a.duty || []).join('；') });
+    const fallback = h('input', { id: 'adv-fallback', type: 'checkbox', checked: a.fallback });
+    const active = h('input', { id: 'adv-active', type: 'checkbox', checked: a.active !== false });
+    const msg = h('div');
+    const picked = (box) => [...box.querySelectorAll('input:checked')].map(i => i.value);
+    fill(form, h('section', { class: 'card' }, h('h2', {}, isNew ? '新增顾问' : '修改顾问 ' + a.id),
+      h('label', { for: 'adv-name' }, '姓名'), name, h('label', { for: 'adv-role' }, '身份'), role,
+      h('label', {}, '专长（案件类别）'), specialties, h('label', {}, '负责的社区/村（全区可选“全区”）'), areas,
+      h('label', { for: 'adv-capacity' }, '同时办理的案件数上限'), capacity,
+      h('label', { for: 'adv-duty' }, '值班时间（如 1-5 08:30-17:30，多段用；分隔，1 为周一）'), duty,
+      h('label', { class: 'check' }, fallback, ' 兜底值班（没有合适顾问时接案）'), h('label', { class: 'check' }, active, ' 在岗'), msg,
+      h('p', {}, h('button', { class: 'btn', onclick: async () => {
+        const body = { name: name.value.trim(), role: role.value, specialties: picked(specialties), areas: picked(areas), capacity: Number(capacity.value),
+          duty: duty.value.split(/[;；]/).map(x => x.trim()).filter(Boolean), fallback: fallback.checked, active: active.checked };
+        try {
+          const saved = await api(isNew ? 'POST' : 'PATCH', isNew ? '/admin/advisors' : '/admin/advisors/' + encodeURIComponent(a.id), body);
+          live('已保存顾问 ' + ((saved.advisor && saved.advisor.id) || a.id));
+          await advisorsView(app);
+        } catch (e) { showError(msg, e); }
+      } }, '保存'), ' ', h('button', { class: 'btn btn--ghost', onclick: () => fill(form) }, '取消'))));
+    name.focus();
+  }
+
+  fill(app, h('h1', {}, '法律顾问'), h('p', {}, h('button', { class: 'btn', onclick: () => edit(null) }, '新增顾问')), form,
+    table([{ label: '编号', key: 'id' }, { label: '姓名', key: 'name' }, { label: '身份', render: a => a.roleLabel || a.role },
+      { label: '专长', render: a => (a.specialties || []).map(x => label(opt.specialties, x)).join('、') },
+      { label: '负责社区', render: a => (a.areas || []).map(x => x === '*' ? '全区' : x).join('、') }, { label: '容量', key: 'capacity' },
+      { label: '值班', render: a => (a.duty || []).join('；') + (a.fallback ? '（兜底）' : '') }, { label: '在岗', render: a => a.active === false ? '否' : '是' },
+      { label: '账号', render: a => a.account ? (a.account.username || String(a.account)) : '—' },
+      { label: '', render: a => h('button', { class: 'btn btn--ghost', onclick: () => edit(a) }, '修改') }], rows));
 }
 route(/^#\/admin\/advisors$/, advisorsView, true);
 
@@ -566,9 +609,25 @@ async function usersView(app) {
   const name = h('input', { id: 'new-name' });
   const role = h('select', { id: 'new-role' }, h('option', { value: 'advisor' }, '法律顾问'), h('option', { value: 'admin' }, '管理员'));
   const advisor = h('input', { id: 'new-advisor', placeholder: '如 adv-001' });
+  async function change(u, body, done) {
+    try {
+      const res = await api('PATCH', '/admin/users/' + u.id, body);
+      if (res.password) {
+        fill(msg, h('p', { class: 'okmsg', role: 'status' }, u.username + ' 的新密码（只显示这一次，请当面交给本人）：', h('code', {}, res.password)));
+        msg.scrollIntoView();
+        return;
+      }
+      await usersView(app);
+      live(done);
+    } catch (e) { showError(msg, e); }
+  }
   fill(app, h('h1', {}, '账号'),
     table([{ label: '用户名', key: 'username' }, { label: '姓名', key: 'displayName' }, { label: '角色', render: u => u.role === 'admin' ? '管理员' : '法律顾问' },
-      { label: '顾问编号', key: 'advisorId' }, { label: '状态', render: u => u.active === false ? '停用' : u.locked ? '已锁定' : '正常' }], rows),
+      { label: '顾问编号', key: 'advisorId' }, { label: '状态', render: u => u.active === false ? '停用' : u.locked ? '已锁定' : '正常' },
+      { label: '', render: u => h('div', { class: 'row' },
+        u.locked ? h('button', { class: 'btn btn--ghost', onclick: () => change(u, { unlock: true }, '已解锁。') }, '解锁') : null,
+        h('button', { class: 'btn btn--ghost', onclick: () => change(u, { active: u.active === false }, u.active === false ? '已启用。' : '已停用。') }, u.active === false ? '启用' : '停用'),
+        h('button', { class: 'btn btn--ghost', onclick: () => change(u, { resetPassword: true }) }, '重置密码')) }], rows),
     h('section', { class: 'card' }, h('h2', {}, '新建账号'), h('label', { for: 'new-username' }, '用户名'), username, h('label', { for: 'new-name' }, '姓名'), name,
       h('label', { for: 'new-role' }, '角色'), role, h('label', { for: 'new-advisor' }, '关联的顾问编号（法律顾问必填）'), advisor, msg,
       h('button', { class: 'btn', onclick: async () => {

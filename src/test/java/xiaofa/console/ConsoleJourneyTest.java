@@ -195,10 +195,20 @@ class ConsoleJourneyTest {
       assertTrue(admin.driver.findElements(By.id("import-btn")).isEmpty(), "a preview with errors cannot be imported");
       admin.shot("9-admin-import-bad-row");
       assertTrue(app.knowledge().entry("power-XK-777").isEmpty(), "nothing was replaced");
+      // the roster: the lawyer on duty takes more cases
+      admin.driver.get(base + "/console/#/admin/advisors");
+      admin.wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//tr[td[text()='" + advisorId + "']]//button"))).click();
+      WebElement capacity = admin.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("adv-capacity")));
+      capacity.clear();
+      capacity.sendKeys("12");
+      admin.shot("10-admin-advisor-edit");
+      admin.driver.findElement(By.xpath("//div[@id='advisor-form']//button[text()='保存']")).click();
+      admin.wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//tr[td[text()='" + advisorId + "'] and td[text()='12']]")));
       admin.driver.get(base + "/console/#/admin/audit");
       admin.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table")));
       waitForText(admin, "main", "case.reply");
-      admin.shot("10-admin-audit");
+      admin.shot("11-admin-audit");
+      waitForText(admin, "main", "advisor.update");
       assertEquals(List.of(), admin.consoleErrors());
     }
   }
