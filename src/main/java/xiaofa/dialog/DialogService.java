@@ -83,6 +83,8 @@ public final class DialogService {
   private final Clock clock;
   private final AppConfig.Handoff config;
   private final WorkerExecutor trainer;
+  private volatile boolean stopping;
+  private Future<UrgencyModel> urgencyTraining = Future.succeededFuture();
   private final Cache<String, Session> sessions;
   private final UrgencyDetector urgency = new UrgencyDetector();
   private final DisputeDetector disputes = new DisputeDetector();
@@ -116,13 +118,22 @@ public final class DialogService {
       log.info("urgency: rules only (no embedding model or no examples)");
       return;
     }
-    trainer.executeBlocking(() -> {
+    urgencyTraining = trainer.executeBlocking(() -> {
       long t0 = System.nanoTime();
       List<String> routing = kb.get().routingExamples().stream().map(e -> TextNormaliser.normalise(e.text())).toList();
-      UrgencyModel m = UrgencyModel.train(kb.get().urgencyExamples(), routing, texts -> texts.stream().map(embedder.get()::embedQuery).toList());
+      UrgencyModel m = UrgencyModel.train(kb.get().urgencyExamples(), routing, texts -> texts.stream().map(t -> {
+        if (stopping) {
+          throw new java.util.concurrent.CancellationException("the service is stopping");
+        }
+        return embedder.get().embedQuery(t);
+      }).toList());
       log.info("urgency model trained on {} examples in {} ms", kb.get().urgencyExamples().size() + routing.size(), (System.nanoTime() - t0) / 1_000_000);
       return m;
-    }).onSuccess(urgencyModel::set).onFailure(e -> log.error("training the urgency model failed; rules decide alone", e));
+    }).onSuccess(urgencyModel::set).onFailure(e -> {
+      if (!stopping) {
+        log.error("training the urgency model failed; rules decide alone", e);
+      }
+    });
   }
 
   /** The rules' verdict, joined by the embedding model's when it is trained and the vector is at hand. */
@@ -148,8 +159,10 @@ public final class DialogService {
     return brain.get() != null;
   }
 
+  /** Stops a training still under way (it gives up at its next example) before closing the training thread. */
   public Future<Void> stop() {
-    return trainer.close();
+    stopping = true;
+    return urgencyTraining.transform(ar -> trainer.close());
   }
 
   /** The brain for the live knowledge, retrained (once, off the event loop) when the knowledge changed. */
