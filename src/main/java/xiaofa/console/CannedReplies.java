@@ -69,7 +69,7 @@ final class CannedReplies {
   }
 
   private static String article(KnowledgeEntry e) {
-    Map<String, String> sections = sections(e.body());
+    Map<String, String> sections = e.sections();
     for (String name : List.of("怎么办", "怎么做", "办理流程", "答复")) {
       String s = sections.get(name);
       if (s != null && !s.isBlank()) {
@@ -102,24 +102,6 @@ final class CannedReplies {
     if (value != null && !value.isBlank()) {
       sb.append(before).append(value.strip()).append(after);
     }
-  }
-
-  /** The "## heading" sections of a Markdown body, by heading ("" for the text before the first heading). */
-  static Map<String, String> sections(String body) {
-    Map<String, String> out = new LinkedHashMap<>();
-    String heading = "";
-    StringBuilder sb = new StringBuilder();
-    for (String line : body.split("\n")) {
-      if (line.startsWith("## ")) {
-        out.put(heading, sb.toString().strip());
-        heading = line.substring(3).strip();
-        sb.setLength(0);
-      } else {
-        sb.append(line).append('\n');
-      }
-    }
-    out.put(heading, sb.toString().strip());
-    return out;
   }
 
   /** Markdown to plain lines: no emphasis, links as their text, bullets as "· ", headings dropped. */

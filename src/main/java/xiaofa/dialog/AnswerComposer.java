@@ -54,7 +54,7 @@ final class AnswerComposer {
   }
 
   private String article(KnowledgeEntry e, Category category, List<Reply.Cite> cites) {
-    Map<String, String> sections = sections(e.body());
+    Map<String, String> sections = e.sections();
     StringBuilder sb = new StringBuilder("【").append(e.title()).append("】\n");
     String todo = first(sections, "怎么办", "怎么做", "办理流程", "答复", "");
     sb.append(plain(todo.isEmpty() ? e.body() : todo)).append('\n');
@@ -134,24 +134,6 @@ final class AnswerComposer {
       }
     }
     return String.join("；", kept);
-  }
-
-  /** The "## heading" sections of a Markdown body, by heading. */
-  static Map<String, String> sections(String body) {
-    Map<String, String> out = new LinkedHashMap<>();
-    String heading = "";
-    StringBuilder sb = new StringBuilder();
-    for (String line : body.split("\n")) {
-      if (line.startsWith("## ")) {
-        out.put(heading, sb.toString().strip());
-        heading = line.substring(3).strip();
-        sb.setLength(0);
-      } else {
-        sb.append(line).append('\n');
-      }
-    }
-    out.put(heading, sb.toString().strip());
-    return out;
   }
 
   private static String first(Map<String, String> sections, String... names) {

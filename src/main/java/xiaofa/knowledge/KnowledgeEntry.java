@@ -35,6 +35,24 @@ public record KnowledgeEntry(
     fields = fields == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
   }
 
+  /** The body's "## heading" sections, by heading ("" for the text before the first heading), in order. */
+  public Map<String, String> sections() {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    String heading = "";
+    StringBuilder sb = new StringBuilder();
+    for (String line : (body == null ? "" : body).split("\n")) {
+      if (line.startsWith("## ")) {
+        out.put(heading, sb.toString().strip());
+        heading = line.substring(3).strip();
+        sb.setLength(0);
+      } else {
+        sb.append(line).append('\n');
+      }
+    }
+    out.put(heading, sb.toString().strip());
+    return out;
+  }
+
   /** The law's title without the "中华人民共和国" prefix, as residents and lawyers cite it. */
   public static String shortLawTitle(String title) {
     return title.startsWith("中华人民共和国") ? title.substring("中华人民共和国".length()) : title;
